@@ -1,0 +1,61 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 5000
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+PYTEST_ARGS ?=
+
+.PHONY: run test install system-deps migrate seed serve worker lint bench clean schema
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian packages the portal and its tests use: poppler-utils (pdftotext, to read PDFs back in tests) and
+# Chromium for the browser tests. Installed only when missing, and only where we may (root).
+SYSTEM_PACKAGES := poppler-utils chromium chromium-driver
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing Debian packages:$$missing (install them with apt-get as root)"; fi; \
+	fi
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) services load
+	$(FLASK) pki init-dev
+	$(FLASK) seed-demo
+
+run: seed
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+worker: install
+	$(BIN)/rq worker --url "$${REDIS_URL:?set REDIS_URL}" dvc
+
+test: install system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/flake8 portal services workflows tests config.py bench
+
+bench: install
+	$(BIN)/python bench/documents.py
+	$(BIN)/python bench/reports.py
+
+# Regenerates the initial migration from the models (only while nothing has been released).
+schema: install
+	rm -f migrations/versions/0001_*.py
+	rm -rf /tmp/dvc-schema && INSTANCE_PATH=/tmp/dvc-schema $(FLASK) db upgrade
+	INSTANCE_PATH=/tmp/dvc-schema $(FLASK) db migrate -m "initial schema" --rev-id 0001
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

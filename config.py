@@ -1,0 +1,118 @@
+"""Configuration classes, read from the environment.
+
+Every setting a deployment may change is listed in README.md. Nothing secret lives here:
+SECRET_KEY is read from the environment or generated once into the instance folder.
+"""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def instance_path():
+    return Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance")).resolve()
+
+
+def load_or_create_secret(instance: Path) -> str:
+    """A key generated once per installation, so sessions survive restarts without a secret in the repo."""
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+class Config:
+    def __init__(self, instance_dir=None):
+        instance = Path(instance_dir).resolve() if instance_dir else instance_path()
+        self.INSTANCE_PATH = str(instance)
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or load_or_create_secret(instance)
+        self.SQLALCHEMY_DATABASE_URI = _database_url(instance)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SERVICES_DIR = os.environ.get("SERVICES_DIR", str(BASE_DIR / "services"))
+        self.WORKFLOWS_DIR = os.environ.get("WORKFLOWS_DIR", str(BASE_DIR / "workflows" / "definitions"))
+        self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(instance / "uploads"))
+        self.DOCUMENT_DIR = os.environ.get("DOCUMENT_DIR", str(instance / "documents"))
+        self.OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(instance / "outbox"))
+        self.PKI_DIR = os.environ.get("PKI_DIR", str(instance / "pki"))
+        self.MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 10)
+        # The whole request may carry every document of a service plus the form.
+        self.MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_MB", 64) * 1024 * 1024
+        self.MAIL_URL = os.environ.get("MAIL_URL", "")
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "Cổng dịch vụ công <no-reply@dichvucong.local>")
+        self.SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "log")
+        self.REDIS_URL = os.environ.get("REDIS_URL", "")
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.TIMEZONE = "Asia/Ho_Chi_Minh"
+        self.CUTOFF_HOUR = _env_int("CUTOFF_HOUR", 15)
+        self.BABEL_DEFAULT_LOCALE = "vi"
+        self.BABEL_DEFAULT_TIMEZONE = self.TIMEZONE
+        self.LANGUAGES = ["vi", "en"]
+        self.API_TOKEN_TTL = _env_int("API_TOKEN_TTL", 3600)
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", self.REDIS_URL or "memory://")
+        self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+        self.LOOKUP_RATE_LIMIT = os.environ.get("LOOKUP_RATE_LIMIT", "20 per minute")
+        self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+        self.VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "DVCSANDBOX")
+        self.VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
+        self.VNPAY_URL = os.environ.get("VNPAY_URL", "")  # empty: the built-in sandbox gateway
+        self.PKI_P12_PATHS = os.environ.get("PKI_P12_PATHS", "")  # "unit-slug=/path/file.p12;..."
+        self.PKI_P12_PASSWORD = os.environ.get("PKI_P12_PASSWORD", "")
+        self.PKI_TRUST_ROOTS = os.environ.get("PKI_TRUST_ROOTS", "")
+        self.DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo@12345")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.TESTING = False
+        self.BOOTSTRAP_SERVE_LOCAL = True  # the portal must work on a closed network: no CDN
+        self.API_TITLE = "dvc-portal API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api/v1"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+
+
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance / 'portal.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class TestConfig(Config):
+    """Isolated instance folder and database per test session; no rate limits."""
+
+    def __init__(self, instance_dir, database_url=None):
+        super().__init__(instance_dir)
+        if database_url:
+            self.SQLALCHEMY_DATABASE_URI = database_url
+        self.TESTING = True
+        self.RATELIMIT_ENABLED = False
+        self.PUBLIC_URL = "http://localhost"
+        self.VNPAY_HASH_SECRET = "test-secret"
+        self.ARGON2_TIME_COST = 1  # argon2id still, with test-sized cost
+        self.ARGON2_MEMORY_KIB = 8
+        self.DEMO_PASSWORD = "Demo@12345"

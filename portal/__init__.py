@@ -1,0 +1,50 @@
+"""dvc-portal: the Flask application."""
+import logging
+from pathlib import Path
+
+from flask import Flask, request
+from flask_login import current_user
+
+from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+def select_locale():
+    if current_user.is_authenticated and getattr(current_user, "locale", None) in ("vi", "en"):
+        return current_user.locale
+    chosen = request.cookies.get("lang")
+    if chosen in ("vi", "en"):
+        return chosen
+    return "vi"  # Vietnamese first, whatever the browser says
+
+
+def create_app(config=None):
+    if config is None:
+        from config import Config
+        config = Config()
+    app = Flask(__name__, template_folder=str(PROJECT_DIR / "templates"),
+                instance_path=str(Path(config.INSTANCE_PATH)))
+    app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from .auth.passwords import configure as configure_passwords
+    configure_passwords(app.config.get("ARGON2_TIME_COST"), app.config.get("ARGON2_MEMORY_KIB"))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(
+        Path(__file__).parent / "translations"))
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+
+    from . import sqlite_pragmas  # noqa: F401  (WAL and foreign keys on every SQLite connection)
+    from .formatting import register_filters
+    register_filters(app)
+
+    from .registry import register_features
+    register_features(app)
+    return app

@@ -1,0 +1,141 @@
+"""Applications: a citizen's drafts, attachments and submission; everyone's list and detail."""
+from flask import abort, request
+from flask_smorest import Blueprint
+
+from ..auth.permissions import can_view_application, is_citizen, owns_application
+from ..extensions import csrf, db
+from ..operations import Invalid
+from ..operations import applications as ops
+from ..operations.catalogue import get_service
+from ..operations.inbox import applications_for
+from .common import api_user, json_body, token_required
+from .schemas import (ApplicationCreate, ApplicationOut, ApplicationSummary, ApplicationUpdate, AttachmentOut,
+                      VersionIn)
+from .serializers import application_detail, application_summary
+
+blp = Blueprint("api_applications", __name__, url_prefix="/api/v1/applications", description="Hồ sơ")
+csrf.exempt(blp)
+
+
+def _load(application_id, predicate=can_view_application):
+    return ops.get_for(api_user(), application_id, predicate)
+
+
+def _validated(schema, body):
+    errors = schema.validate(body)
+    if errors:
+        raise Invalid("Dữ liệu không hợp lệ.", errors={k: v if isinstance(v, list) else [str(v)]
+                                                       for k, v in errors.items()})
+    return schema.load(body)
+
+
+@blp.route("", methods=["POST"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": ApplicationCreate}}},
+         security=[{"bearerAuth": []}])
+@blp.response(201, ApplicationOut)
+@token_required
+def create():
+    """Tạo hồ sơ nháp (công dân)"""
+    user = api_user()
+    if not is_citizen(user):
+        abort(403)
+    body = _validated(ApplicationCreate(), json_body())
+    service = get_service(body["service"])
+    if service is None:
+        raise Invalid("Không có thủ tục này.", errors={"service": ["Không có thủ tục này."]})
+    if not isinstance(body["data"], dict):
+        raise Invalid("Dữ liệu không hợp lệ.", errors={"data": ["Phải là một đối tượng JSON."]})
+    unit = ops.resolve_unit(service, body["unit"])
+    application = ops.create_draft(user, service, unit, body["data"])
+    db.session.commit()
+    return application_detail(application)
+
+
+@blp.route("", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, ApplicationSummary(many=True))
+@token_required
+def list_applications():
+    """Công dân: hồ sơ của mình; cán bộ: hồ sơ đang chờ vai trò của mình tại đơn vị"""
+    stmt = applications_for(api_user())
+    state = request.args.get("state")
+    if state:
+        from ..models import Application
+        stmt = stmt.where(Application.state == state)
+    return [application_summary(a) for a in db.session.execute(stmt.limit(500)).scalars()]
+
+
+@blp.route("/<int:application_id>", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, ApplicationOut)
+@token_required
+def get(application_id):
+    """Toàn bộ hồ sơ: dữ liệu, tệp, nhật ký, văn bản, phiên bản"""
+    return application_detail(_load(application_id))
+
+
+@blp.route("/<int:application_id>", methods=["PATCH"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": ApplicationUpdate}}},
+         security=[{"bearerAuth": []}])
+@blp.response(200, ApplicationOut)
+@token_required
+def update(application_id):
+    """Sửa dữ liệu hồ sơ nháp"""
+    application = _load(application_id, owns_application)
+    body = _validated(ApplicationUpdate(), json_body())
+    ops.update_draft(application, api_user(), body["data"])
+    db.session.commit()
+    return application_detail(application)
+
+
+@blp.route("/<int:application_id>/attachments", methods=["POST"])
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["document", "file"],
+    "properties": {"document": {"type": "string"}, "file": {"type": "string", "format": "binary"}}}}}},
+    security=[{"bearerAuth": []}])
+@blp.response(201, AttachmentOut)
+@token_required
+def attach(application_id):
+    """Đính kèm tệp (PDF, JPEG, PNG) cho một giấy tờ"""
+    if request.mimetype != "multipart/form-data":
+        abort(415, "Cần gửi multipart/form-data với các trường document và file.")
+    application = _load(application_id, owns_application)
+    upload = request.files.get("file")
+    key = request.form.get("document", "")
+    errors = {}
+    if not key:
+        errors["document"] = ["Vui lòng cho biết giấy tờ (document)."]
+    if upload is None:
+        errors["file"] = ["Vui lòng chọn tệp (file)."]
+    if errors:
+        raise Invalid("Thiếu thông tin tệp đính kèm.", errors=errors)
+    attachment = ops.attach(application, api_user(), key, upload.stream, upload.filename)
+    db.session.commit()
+    return {"id": attachment.id, "document": attachment.document_key, "filename": attachment.filename,
+            "content_type": attachment.content_type, "size": attachment.size, "sha256": attachment.sha256}
+
+
+@blp.route("/<int:application_id>/submit", methods=["POST"])
+@blp.doc(requestBody={"required": False, "content": {"application/json": {"schema": VersionIn}}},
+         security=[{"bearerAuth": []}])
+@blp.response(200, ApplicationOut)
+@token_required
+def submit(application_id):
+    """Nộp hồ sơ: cấp mã hồ sơ, trạng thái `submitted`"""
+    application = _load(application_id, owns_application)
+    version = None
+    if request.content_length:
+        version = _validated(VersionIn(), json_body()).get("version")
+    ops.submit(application, api_user(), expected_version=version)
+    db.session.commit()
+    return application_detail(application)
+
+
+@blp.route("/<int:application_id>/attachments/<int:attachment_id>", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}], responses={"200": {"description": "the file"}})
+@token_required
+def download_attachment(application_id, attachment_id):
+    """Tải tệp đính kèm"""
+    from ..views_common import send_attachment
+    application = _load(application_id)
+    return send_attachment(application, attachment_id)

@@ -1,0 +1,36 @@
+"""POST /api/v1/auth/token: a bearer token for an e-mail and password."""
+from flask import current_app
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from ..auth.passwords import DUMMY_HASH, verify_password
+from ..auth.tokens import issue_token
+from ..extensions import csrf, db, limiter
+from ..models import User
+from .common import json_body
+from .errors import problem
+from .schemas import TokenRequest, TokenResponse
+
+blp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="Xác thực")
+csrf.exempt(blp)
+
+
+@blp.route("/token", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": TokenRequest}}})
+@blp.response(200, TokenResponse)
+def token():
+    body = json_body()
+    errors = TokenRequest().validate(body)
+    if errors:
+        return problem(422, "Dữ liệu không hợp lệ.", {k: v if isinstance(v, list) else [str(v)]
+                                                      for k, v in errors.items()})
+    email = str(body["email"]).strip().lower()
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        verify_password(DUMMY_HASH, str(body["password"]))
+        return problem(401, "Email hoặc mật khẩu không đúng.")
+    if not verify_password(user.password_hash, str(body["password"])) or not user.active:
+        return problem(401, "Email hoặc mật khẩu không đúng.")
+    return {"access_token": issue_token(user), "token_type": "Bearer",
+            "expires_in": current_app.config["API_TOKEN_TTL"]}

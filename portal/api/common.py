@@ -1,0 +1,32 @@
+"""What API views share: the bearer-token user and JSON body parsing."""
+from functools import wraps
+
+from flask import abort, g, request
+
+from ..auth.loaders import load_user_from_bearer
+
+
+def api_user():
+    """Only the Authorization header authenticates the API: a browser's session cookie never does, so the
+    API needs no CSRF token."""
+    if "api_user" not in g:
+        g.api_user = load_user_from_bearer(request)
+    return g.api_user
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if api_user() is None:
+            abort(401)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def json_body() -> dict:
+    if not request.mimetype or request.mimetype != "application/json":
+        abort(415, "Cần gửi dữ liệu dạng application/json.")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400, "Nội dung JSON không hợp lệ.")
+    return data

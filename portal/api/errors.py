@@ -1,0 +1,103 @@
+"""Errors: application/problem+json in the API, a Vietnamese page elsewhere. Any refused request rolls
+back, so it leaves nothing half-saved."""
+import logging
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..extensions import db
+from ..operations import OperationError
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Yêu cầu không hợp lệ", 401: "Chưa đăng nhập", 403: "Không được phép", 404: "Không tìm thấy",
+    405: "Phương thức không được hỗ trợ", 409: "Xung đột dữ liệu", 413: "Dữ liệu gửi lên quá lớn",
+    415: "Định dạng không được hỗ trợ", 422: "Dữ liệu không hợp lệ", 429: "Quá nhiều yêu cầu",
+    500: "Lỗi hệ thống",
+}
+DETAILS = {
+    400: "Yêu cầu không đúng định dạng.", 401: "Cần đăng nhập (Authorization: Bearer <token>).",
+    403: "Bạn không có quyền thực hiện thao tác này.", 404: "Không tìm thấy nội dung yêu cầu.",
+    405: "Phương thức không được hỗ trợ.", 409: "Dữ liệu đã thay đổi.",
+    413: "Dữ liệu gửi lên vượt quá dung lượng cho phép.", 415: "Định dạng không được hỗ trợ.",
+    422: "Dữ liệu không hợp lệ.", 429: "Bạn đã gửi quá nhiều yêu cầu, vui lòng thử lại sau.",
+    500: "Đã có lỗi xảy ra. Vui lòng thử lại sau.",
+}
+
+
+def is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, detail: str | None = None, errors: dict | None = None, title: str | None = None,
+            code: str | None = None):
+    body = {"type": "about:blank", "status": status, "title": title or TITLES.get(status, "Lỗi"),
+            "detail": detail or DETAILS.get(status, "")}
+    if errors:
+        body["errors"] = errors
+    if code:
+        body["code"] = code
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _page(status: int, detail: str | None = None):
+    return render_template("errors/error.html", status=status, title=TITLES.get(status, "Lỗi"),
+                           detail=detail or DETAILS.get(status, "")), status
+
+
+def _webargs_errors(exc: HTTPException) -> dict | None:
+    messages = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
+    if not messages:
+        return None
+    flat = {}
+    for _location, fields in messages.items():
+        if isinstance(fields, dict):
+            for name, msgs in fields.items():
+                flat[name] = msgs if isinstance(msgs, list) else [str(msgs)]
+    return flat
+
+
+def install_error_handlers(app):
+    @app.errorhandler(OperationError)
+    def operation_error(exc: OperationError):
+        db.session.rollback()
+        if is_api():
+            return problem(exc.status, exc.message, exc.errors or None, title=exc.title, code=exc.code)
+        return _page(exc.status, exc.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        db.session.rollback()
+        if is_api():
+            return problem(400, "Thiếu hoặc sai mã bảo vệ CSRF.")
+        return _page(400, "Phiên làm việc đã hết hạn hoặc biểu mẫu thiếu mã bảo vệ. Vui lòng tải lại trang "
+                          "và gửi lại.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        db.session.rollback()
+        status = exc.code or 500
+        if is_api():
+            errors = _webargs_errors(exc)
+            if errors:
+                return problem(422, "Dữ liệu không hợp lệ.", errors)
+            detail = exc.description if status not in (404, 405, 500) else None
+            return problem(status, detail if isinstance(detail, str) else None)
+        if status == 401:
+            return _page(401)
+        return _page(status)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        db.session.rollback()
+        if isinstance(exc, HTTPException):
+            return http_error(exc)
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
+            raise exc
+        return http_error(InternalServerError())

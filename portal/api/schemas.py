@@ -1,0 +1,159 @@
+"""Marshmallow schemas: they shape the JSON and generate the OpenAPI document."""
+from marshmallow import EXCLUDE, Schema, fields
+
+
+class Lenient(Schema):
+    class Meta:
+        unknown = EXCLUDE  # unknown fields are ignored, never stored
+
+
+class TokenRequest(Lenient):
+    email = fields.String(required=True)
+    password = fields.String(required=True, load_only=True)
+
+
+class TokenResponse(Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+
+
+class FieldOut(Schema):
+    name = fields.String()
+    label = fields.String()
+    label_en = fields.String()
+    type = fields.String()
+    required = fields.Boolean()
+    max_length = fields.Integer(allow_none=True)
+    choices = fields.List(fields.String())
+    min = fields.Integer(allow_none=True)
+    max = fields.Integer(allow_none=True)
+
+
+class DocumentDefOut(Schema):
+    key = fields.String()
+    label = fields.String()
+    label_en = fields.String()
+    required = fields.Boolean()
+    note = fields.String(allow_none=True)
+
+
+class ServiceOut(Schema):
+    slug = fields.String()
+    code = fields.String()
+    name = fields.String()
+    name_en = fields.String()
+    sector = fields.String()
+    authority = fields.String()
+    intake = fields.String()
+    workflow = fields.String()
+    online_level = fields.Integer()
+    processing_days = fields.Integer()
+    fee = fields.String(metadata={"description": "the fee rule in words"})
+    version = fields.Integer()
+
+
+class ServiceDetailOut(ServiceOut):
+    legal_basis = fields.List(fields.String())
+    description = fields.String()
+    result_title = fields.String()
+    # "fields" would shadow the marshmallow module inside the class body
+    form_fields = fields.List(fields.Nested(FieldOut), attribute="fields", data_key="fields")
+    documents = fields.List(fields.Nested(DocumentDefOut))
+
+
+class UnitOut(Schema):
+    slug = fields.String()
+    code = fields.String()
+    name = fields.String()
+    level = fields.String()
+    parent = fields.String(allow_none=True)
+
+
+class ApplicationCreate(Lenient):
+    service = fields.String(required=True)
+    unit = fields.String(required=True)
+    data = fields.Dict(load_default=dict)
+
+
+class ApplicationUpdate(Lenient):
+    data = fields.Dict(required=True)
+
+
+class VersionIn(Lenient):
+    version = fields.Integer(load_default=None)
+
+
+class ActionIn(Lenient):
+    version = fields.Integer(required=True)
+    note = fields.String(load_default="")
+    new_due_date = fields.Date(load_default=None)
+    handler = fields.Integer(load_default=None)
+    data = fields.Dict(load_default=None)
+
+
+class AttachmentOut(Schema):
+    id = fields.Integer()
+    document = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+
+
+class EventOut(Schema):
+    action = fields.String()
+    role = fields.String()
+    unit = fields.String(allow_none=True)
+    actor = fields.String(allow_none=True)
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String()
+    note = fields.String()
+    created_at = fields.DateTime()
+
+
+class IssuedDocumentOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    code = fields.String()
+    number = fields.String()
+    title = fields.String()
+    issued_at = fields.DateTime()
+    revoked = fields.Boolean()
+    superseded = fields.Boolean()
+
+
+class ApplicationSummary(Schema):
+    id = fields.Integer()
+    code = fields.String(allow_none=True)
+    service = fields.String()
+    service_name = fields.String()
+    unit = fields.String()
+    current_unit = fields.String()
+    state = fields.String()
+    state_label = fields.String()
+    version = fields.Integer()
+    due_date = fields.Date(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+
+
+class ApplicationOut(ApplicationSummary):
+    service_version = fields.Integer()
+    data = fields.Dict()
+    fee_amount = fields.Integer()
+    received_at = fields.DateTime(allow_none=True)
+    paid_at = fields.DateTime(allow_none=True)
+    handler = fields.String(allow_none=True)
+    attachments = fields.List(fields.Nested(AttachmentOut))
+    events = fields.List(fields.Nested(EventOut))
+    documents = fields.List(fields.Nested(IssuedDocumentOut))
+
+
+class ActionOut(Schema):
+    action = fields.String()
+    label = fields.String()
+    requires = fields.List(fields.String())
+
+
+class ListQuery(Lenient):
+    state = fields.String(load_default=None)

@@ -1,0 +1,66 @@
+"""Plain dicts for the JSON API (shaped by api/schemas.py)."""
+from ..operations.catalogue import definition_of
+from ..workflows_registry import get_workflow
+
+
+def service_summary(version) -> dict:
+    definition = definition_of(version)
+    return {"slug": version.service.slug, "code": version.code, "name": version.name,
+            "name_en": version.name_en, "sector": version.sector, "authority": version.authority,
+            "intake": version.intake, "workflow": version.workflow, "online_level": version.online_level,
+            "processing_days": version.processing_days, "fee": definition.fee.describe(),
+            "version": version.version}
+
+
+def service_detail(version) -> dict:
+    definition = definition_of(version)
+    out = service_summary(version)
+    out.update(
+        legal_basis=list(definition.legal_basis), description=definition.description,
+        result_title=(definition.result or {}).get("title", ""),
+        fields=[{"name": f.name, "label": f.label, "label_en": f.label_en, "type": f.type,
+                 "required": f.required, "max_length": f.max_length, "choices": list(f.choices or ()),
+                 "min": f.min, "max": f.max} for f in definition.fields],
+        documents=[{"key": d.key, "label": d.label, "label_en": d.label_en, "required": d.required,
+                    "note": d.note} for d in definition.documents])
+    return out
+
+
+def unit_out(unit) -> dict:
+    return {"slug": unit.slug, "code": unit.code, "name": unit.name, "level": unit.level,
+            "parent": unit.parent.slug if unit.parent else None}
+
+
+def state_label(application) -> str:
+    try:
+        return get_workflow(application.workflow).state(application.state).label
+    except KeyError:
+        return application.state
+
+
+def application_summary(application) -> dict:
+    return {"id": application.id, "code": application.code, "service": application.service.slug,
+            "service_name": application.service_version.name, "unit": application.unit.slug,
+            "current_unit": application.current_unit.slug, "state": application.state,
+            "state_label": state_label(application), "version": application.version,
+            "due_date": application.due_date, "submitted_at": application.submitted_at}
+
+
+def application_detail(application) -> dict:
+    out = application_summary(application)
+    out.update(
+        service_version=application.service_version.version, data=application.data or {},
+        fee_amount=application.fee_amount, received_at=application.received_at,
+        paid_at=application.paid_at,
+        handler=application.handler.full_name if application.handler else None,
+        attachments=[{"id": a.id, "document": a.document_key, "filename": a.filename,
+                      "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
+                     for a in application.attachments if not a.superseded],
+        events=[{"action": e.action, "role": e.role, "unit": e.unit.slug if e.unit else None,
+                 "actor": e.actor.full_name if e.actor else None, "from_state": e.from_state,
+                 "to_state": e.to_state, "note": e.note, "created_at": e.created_at}
+                for e in application.events],
+        documents=[{"id": d.id, "kind": d.kind, "code": d.code, "number": d.number, "title": d.title,
+                    "issued_at": d.issued_at, "revoked": d.revoked_at is not None,
+                    "superseded": d.superseded_by_id is not None} for d in application.documents])
+    return out

@@ -1,0 +1,51 @@
+"""Accounts: registration and sign-in checks."""
+from flask_login import login_user, logout_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..forms_common import normalize_mobile
+from ..models import User
+from ..operations import Invalid
+from .loaders import new_session_token
+from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+
+
+def register_citizen(full_name, email, phone, national_id, password) -> User:
+    errors = {}
+    if db.session.execute(select(User.id).where(User.email == email)).first():
+        errors["email"] = ["Email này đã được đăng ký."]
+    if db.session.execute(select(User.id).where(User.national_id == national_id)).first():
+        errors["national_id"] = ["Số định danh này đã được đăng ký."]
+    if errors:
+        raise Invalid("Không thể đăng ký.", errors=errors)
+    user = User(full_name=full_name, email=email, phone=normalize_mobile(phone), national_id=national_id,
+                password_hash=hash_password(password), kind="citizen", session_token=new_session_token())
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        verify_password(DUMMY_HASH, password)
+        return None
+    if not user.active or not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def start_session(user: User, remember: bool = False):
+    """A fresh session token at every login: a session fixed before login is worthless after it."""
+    from flask import session
+    session.clear()
+    if not user.session_token:
+        user.session_token = new_session_token()
+    login_user(user, remember=remember)
+
+
+def end_session(user: User):
+    user.session_token = new_session_token()  # logs out every other device and revokes API tokens
+    logout_user()

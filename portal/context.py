@@ -1,0 +1,23 @@
+"""What every page template can use."""
+from flask import request
+from flask_babel import get_locale
+from flask_login import current_user
+
+
+def install_context(app):
+    @app.context_processor
+    def portal_context():
+        return {
+            "current_locale": str(get_locale() or "vi"),
+            "portal_name": "Cổng Dịch vụ công tỉnh Vĩnh Phúc",
+            "has_endpoint": lambda name: name in app.view_functions,
+            "current_path": request.full_path.rstrip("?") if request else "/",
+            "user": current_user,
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

@@ -1,0 +1,123 @@
+"""A filled-in context for every template: what designers preview (`flask --app portal documents preview`),
+what the tests read back and what the benchmark renders. Plain data, the same shape issue.py builds."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+SAMPLE_DATA = {
+    "full_name": "Nguyễn Văn An",
+    "child_full_name": "Nguyễn Minh Khôi",
+    "child_date_of_birth": "2026-11-02",
+    "child_gender": "Nam",
+    "ethnicity": "Kinh",
+    "nationality": "Việt Nam",
+    "place_of_birth": "Bệnh viện Đa khoa tỉnh Vĩnh Phúc",
+    "hometown": "Xã Tam Hồng, huyện Yên Lạc, tỉnh Vĩnh Phúc",
+    "mother_full_name": "Trần Thị Hương",
+    "mother_ethnicity": "Kinh",
+    "mother_nationality": "Việt Nam",
+    "father_full_name": "Nguyễn Văn An",
+    "father_ethnicity": "Kinh",
+    "father_nationality": "Việt Nam",
+    "deceased_full_name": "Lê Văn Bảy",
+    "date_of_death": "2026-11-20",
+    "time_of_death": "08 giờ 30 phút",
+    "place_of_death": "Tại nhà riêng, thôn Đông, xã Tam Hồng",
+    "cause_of_death": "Tuổi già",
+    "relationship": "Con",
+    "date_of_birth": "1990-05-14",
+    "gender": "Nam",
+    "marital_status": "Chưa đăng ký kết hôn với ai",
+    "purpose": "Kết hôn",
+    "document_name": "Bằng tốt nghiệp đại học",
+    "issued_by": "Trường Đại học Sư phạm Hà Nội 2",
+    "copies": 2,
+    "pages": 1,
+    "business_name": "Hộ kinh doanh Tạp hóa An Bình",
+    "business_address": "Thôn Đông, xã Tam Hồng, huyện Yên Lạc, tỉnh Vĩnh Phúc",
+    "business_lines": "Bán lẻ lương thực, thực phẩm, đồ uống",
+    "capital": 150000000,
+    "employees": 2,
+    "site_address": "Thôn Đông, xã Tam Hồng, huyện Yên Lạc",
+    "lot_number": "125",
+    "map_sheet": "12",
+    "lot_area": "120",
+    "construction_area": "80",
+    "total_floor_area": "240",
+    "height": "11,5",
+    "floors": "3",
+}
+
+
+def _application(data=None):
+    data = dict(SAMPLE_DATA if data is None else data)
+    return {
+        "code": "000.00.21.H62-261127-0001",
+        "service_name": "Đăng ký khai sinh",
+        "service_code": "1.001193",
+        "applicant": {
+            "name": "Nguyễn Văn An",
+            "national_id": "026090001234",
+            "address": "Thôn Đông, xã Tam Hồng, huyện Yên Lạc, tỉnh Vĩnh Phúc",
+            "phone": "0912345678",
+            "email": "citizen@demo.vn",
+        },
+        "documents": ["Giấy chứng sinh (bản chính)", "Căn cước công dân của cha, mẹ (bản sao)"],
+        "sets": 1,
+        "processing_days": 3,
+        "received_at": datetime(2026, 11, 27, 7, 5, tzinfo=timezone.utc),
+        "due_date": date(2026, 12, 2),
+        "return_place": "Bộ phận Tiếp nhận và Trả kết quả UBND xã Tam Hồng",
+        "return_method": "nhận trực tuyến",
+        "data": data,
+        "fields": [("Họ, chữ đệm và tên", data.get("full_name", "")), ("Mục đích sử dụng", data.get("purpose", ""))],
+    }
+
+
+def sample_context(template: str, *, data=None, code="K7Q2-M4XD-9PTA") -> dict:
+    context = {
+        "title": template.replace("_", " "),
+        "number": "12/2026/KQ",
+        "date": date(2026, 11, 27),
+        "unit": {
+            "header_lines": ["UBND huyện Yên Lạc", "UBND xã Tam Hồng"],
+            "place": "Tam Hồng",
+            "authority_name": "Ủy ban nhân dân xã Tam Hồng",
+            "desk_name": "Bộ phận Tiếp nhận và Trả kết quả UBND xã Tam Hồng",
+        },
+        "signer": {"title": "Chủ tịch", "name": "Phạm Đức Thắng"},
+        "verification": {"code": code, "url": f"http://localhost/verify/{code}"},
+        "application": _application(data),
+        "decision": {"text": "", "note": ""},
+        "reason": "Thiếu bản sao giấy chứng sinh có chứng thực.",
+        "missing": [{"label": "Giấy chứng sinh", "reason": "Bản sao không có chứng thực"}],
+        "contact": {"name": "Đỗ Thị Lan", "phone": "0211 3888 123", "address": "UBND xã Tam Hồng"},
+        "original_due_date": date(2026, 12, 2),
+        "new_due_date": date(2026, 12, 7),
+        "handovers": [
+            {"from_unit": "Bộ phận một cửa xã Tam Hồng", "to_unit": "Công chức Tư pháp - Hộ tịch",
+             "at": datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc), "giver": "Đỗ Thị Lan",
+             "taker": "Vũ Văn Hải", "status": "on_time", "note": ""},
+        ],
+        "period_from": date(2026, 11, 1),
+        "period_to": date(2026, 11, 30),
+        "rows": [
+            {"code": "000.00.21.H62-261127-0001", "received_at": datetime(2026, 11, 27, 7, 5, tzinfo=timezone.utc),
+             "applicant": "Nguyễn Văn An", "service_name": "Đăng ký khai sinh", "due_date": date(2026, 12, 2),
+             "resolved_at": None, "returned_at": None, "state_label": "Đang giải quyết"},
+        ],
+        "totals": {"received": 1, "resolved": 0, "in_progress": 1},
+        "payment": {"amount": 8000, "fee_name": "Lệ phí đăng ký khai sinh", "method": "Thanh toán trực tuyến (VNPAY)",
+                    "txn_ref": "DVC261127000001", "gateway_txn_no": "14234567",
+                    "paid_at": datetime(2026, 11, 27, 9, 15, tzinfo=timezone.utc)},
+    }
+    titles = {
+        "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+        "supplement_request": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+        "refusal": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+        "apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+        "control_sheet": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+        "register": "Sổ theo dõi hồ sơ",
+    }
+    context["title"] = titles.get(template, context["title"])
+    return context

@@ -1,0 +1,181 @@
+"""A citizen's application before processing: drafts, attachments, submission and the code it gets."""
+import unicodedata
+
+from sqlalchemy import select
+
+from services.forms import validate_data
+
+from .. import storage
+from ..auth.permissions import can_edit_draft, owns_application
+from ..extensions import db
+from ..models import Application, Attachment, Service, Unit
+from ..timeutil import utcnow, vn_now
+from . import Forbidden, Invalid, NotFound
+from .catalogue import definition_of, intake_units
+from .counters import next_value
+from .transitions import fire
+
+PREFILL_ATTRIBUTES = ("full_name", "email", "phone", "national_id", "date_of_birth", "address")
+
+
+def _nfc(value):
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    return value
+
+
+def clean_draft_data(definition, data: dict) -> dict:
+    """A draft may be incomplete, but what it holds must be valid: known fields only, each value checked
+    by the same validators as on submission; a missing required value is not an error yet."""
+    known = {f.name for f in definition.fields}
+    given = {k: _nfc(v) for k, v in (data or {}).items() if k in known and v not in (None, "")}
+    clean, errors = validate_data(definition, given)
+    errors = {name: messages for name, messages in errors.items() if name in given}
+    if errors:
+        raise Invalid("Một số thông tin chưa hợp lệ.", errors=errors)
+    return {k: v for k, v in clean.items() if k in given}
+
+
+def prefill(definition, user) -> dict:
+    """Fields the profile already knows."""
+    values = {}
+    for field in definition.fields:
+        if field.prefill in PREFILL_ATTRIBUTES:
+            value = getattr(user, field.prefill, None)
+            if value:
+                values[field.name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return values
+
+
+def resolve_unit(service: Service, unit_slug: str) -> Unit:
+    unit = db.session.execute(select(Unit).where(Unit.slug == unit_slug)).scalar_one_or_none()
+    if unit is None or unit not in intake_units(service.current):
+        message = "Vui lòng chọn nơi nộp hồ sơ trong danh sách."
+        raise Invalid(message, errors={"unit": [message]})
+    return unit
+
+
+def create_draft(citizen, service: Service, unit: Unit, data: dict | None) -> Application:
+    version = service.current
+    definition = definition_of(version)
+    application = Application(
+        service=service, service_version=version, applicant=citizen, unit=unit, current_unit=unit,
+        workflow=version.workflow, state="draft", channel="online",
+        data=clean_draft_data(definition, data or {}))
+    db.session.add(application)
+    db.session.flush()
+    return application
+
+
+def update_draft(application: Application, citizen, data: dict) -> Application:
+    if not can_edit_draft(citizen, application):
+        raise Invalid("Chỉ sửa được hồ sơ ở trạng thái nháp.", code="not_draft")
+    definition = definition_of(application.service_version)
+    merged = dict(application.data or {})
+    merged.update(clean_draft_data(definition, data))
+    application.data = merged
+    return application
+
+
+def attach(application: Application, user, document_key: str, stream, filename: str | None) -> Attachment:
+    """Stores one scan for one listed document, checked by content; an earlier upload for the same
+    document is kept in the history but no longer counts."""
+    if not owns_application(user, application):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    if application.state not in ("draft", "supplement_requested"):
+        raise Invalid("Chỉ đính kèm được khi hồ sơ đang soạn hoặc đang chờ bổ sung.", code="not_editable")
+    definition = definition_of(application.service_version)
+    if document_key not in {d.key for d in definition.documents}:
+        message = "Giấy tờ này không có trong danh mục của thủ tục."
+        raise Invalid(message, errors={"document": [message]})
+    checked = storage.check_upload(stream, filename)
+    stored = storage.save("uploads", checked.data, storage.ALLOWED_UPLOADS[checked.content_type])
+    for previous in application.attachments:
+        if previous.document_key == document_key and not previous.superseded:
+            previous.superseded = True
+    attachment = Attachment(
+        application=application, document_key=document_key, filename=_nfc(checked.filename),
+        stored_name=stored, content_type=checked.content_type, size=len(checked.data),
+        sha256=checked.sha256, uploaded_by_id=user.id)
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+def current_attachments(application: Application) -> dict[str, Attachment]:
+    return {a.document_key: a for a in application.attachments if not a.superseded}
+
+
+def check_complete(application: Application) -> dict:
+    """Everything the service requires: valid data and every required document. Returns clean data."""
+    definition = definition_of(application.service_version)
+    clean, errors = validate_data(definition, application.data or {})
+    attached = current_attachments(application)
+    for document in definition.documents:
+        if document.required and document.key not in attached:
+            errors.setdefault(f"documents.{document.key}", []).append(
+                f"Vui lòng đính kèm {document.label}.")
+    if errors:
+        raise Invalid("Hồ sơ chưa đầy đủ, vui lòng kiểm tra các mục được đánh dấu.", errors=errors)
+    return clean
+
+
+def assign_code(application: Application) -> str:
+    """`<unit code>-YYMMDD-NNNN`: a four-digit sequence per receiving unit and Vietnam day."""
+    day = vn_now().strftime("%y%m%d")
+    sequence = next_value(f"code:{application.unit_id}:{day}")
+    if sequence > 9999:
+        raise Invalid("Đơn vị đã tiếp nhận quá 9999 hồ sơ trong ngày.")
+    application.code = f"{application.unit.code}-{day}-{sequence:04d}"
+    return application.code
+
+
+def submit(application: Application, citizen, expected_version: int | None = None):
+    if not owns_application(citizen, application):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    if application.state != "draft":
+        raise Invalid("Hồ sơ đã được nộp.", code="not_draft")
+    if application.service.current_version_id != application.service_version_id:
+        # A draft started under an older version is submitted under the version now published.
+        application.service_version = application.service.current
+        application.workflow = application.service.current.workflow
+    clean = check_complete(application)
+    definition = definition_of(application.service_version)
+    application.data = clean
+    application.fee_amount = definition.fee.compute(clean)
+    application.applicant_phone = citizen.phone or ""
+    application.submitted_at = utcnow()
+    assign_code(application)
+    return fire(application, "submit", citizen, expected_version=expected_version)
+
+
+def resubmit(application: Application, citizen, data: dict | None, note: str = "",
+             expected_version: int | None = None):
+    """The citizen's answer to a supplement request: changed fields and new attachments, then the clock
+    runs again."""
+    if not owns_application(citizen, application):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    if application.state != "supplement_requested":
+        raise Invalid("Hồ sơ không ở trạng thái chờ bổ sung.", code="wrong_state")
+    definition = definition_of(application.service_version)
+    if data:
+        merged = dict(application.data or {})
+        merged.update(clean_draft_data(definition, data))
+        application.data = merged
+    application.data = check_complete(application)
+    return fire(application, "resubmit", citizen, note=note, expected_version=expected_version)
+
+
+def delete_draft(application: Application, citizen):
+    if not can_edit_draft(citizen, application):
+        raise Forbidden("Chỉ xóa được hồ sơ nháp của chính bạn.")
+    for attachment in application.attachments:
+        db.session.delete(attachment)
+    db.session.delete(application)
+
+
+def get_for(user, application_id: int, predicate) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None or not predicate(user, application):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    return application

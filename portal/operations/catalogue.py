@@ -1,0 +1,100 @@
+"""The service catalogue in the database: one row per service, one version per published definition."""
+import logging
+
+from flask import current_app
+from sqlalchemy import select
+
+from services.loader import from_dict, load_dir, to_dict
+from services.search import fold, search_text
+
+from ..extensions import db
+from ..models import Service, ServiceVersion, Unit
+from ..workflows_registry import all_workflows
+from . import Invalid
+
+log = logging.getLogger(__name__)
+
+
+def publish(definition) -> tuple[ServiceVersion, bool]:
+    """Makes `definition` (a services.loader.ServiceDef) the current version of its service.
+    Returns (version, created): an unchanged definition creates nothing."""
+    if definition.workflow not in all_workflows():
+        raise Invalid(f"{definition.slug}: workflow: không có quy trình '{definition.workflow}'.")
+    service = db.session.execute(select(Service).where(Service.slug == definition.slug)).scalar_one_or_none()
+    if service is None:
+        service = Service(slug=definition.slug)
+        db.session.add(service)
+        db.session.flush()
+    current = service.current
+    if current is not None and current.source_hash == definition.source_hash:
+        return current, False
+    number = 1 + max((v.version for v in service.versions), default=0)
+    version = ServiceVersion(
+        service=service, version=number, code=definition.code, name=definition.name,
+        name_en=definition.name_en, sector=definition.sector, authority=definition.authority,
+        intake=definition.intake, workflow=definition.workflow, online_level=definition.online_level,
+        processing_days=definition.processing_days, definition=to_dict(definition),
+        source_hash=definition.source_hash, search_text=search_text(definition))
+    db.session.add(version)
+    db.session.flush()
+    service.current_version_id = version.id
+    service.active = True
+    return version, True
+
+
+def load_catalogue(directory=None):
+    """Loads every services/*.toml. Bad files are reported and skipped; the others are published.
+    Returns (published, unchanged, errors)."""
+    definitions, errors = load_dir(directory or current_app.config["SERVICES_DIR"])
+    published, unchanged = [], []
+    for definition in definitions:
+        try:
+            version, created = publish(definition)
+        except Invalid as exc:
+            errors.append(exc)
+            continue
+        (published if created else unchanged).append(version)
+    for error in errors:
+        log.error("service file refused: %s", error)
+    return published, unchanged, errors
+
+
+def definition_of(version: ServiceVersion):
+    """The parsed definition an application was submitted under (cached per version row)."""
+    cache = current_app.extensions.setdefault("dvc_service_defs", {})
+    if version.id not in cache:
+        cache[version.id] = from_dict(version.definition)
+    return cache[version.id]
+
+
+def active_services(query: str = "", level: str = "", sector: str = "", online_level: int | None = None):
+    stmt = (select(ServiceVersion).join(Service, Service.current_version_id == ServiceVersion.id)
+            .where(Service.active.is_(True)))
+    for token in fold(query).split():
+        stmt = stmt.where(ServiceVersion.search_text.contains(token, autoescape=True))
+    if level:
+        stmt = stmt.where(ServiceVersion.authority == level)
+    if sector:
+        stmt = stmt.where(ServiceVersion.sector == sector)
+    if online_level:
+        stmt = stmt.where(ServiceVersion.online_level == online_level)
+    return db.session.execute(stmt.order_by(ServiceVersion.sector, ServiceVersion.name)).scalars().all()
+
+
+def sectors() -> list[str]:
+    stmt = (select(ServiceVersion.sector).join(Service, Service.current_version_id == ServiceVersion.id)
+            .where(Service.active.is_(True)).distinct().order_by(ServiceVersion.sector))
+    return [s for s in db.session.execute(stmt).scalars() if s]
+
+
+def get_service(slug: str) -> Service | None:
+    service = db.session.execute(select(Service).where(Service.slug == slug)).scalar_one_or_none()
+    if service is None or not service.active or service.current is None:
+        return None
+    return service
+
+
+def intake_units(version: ServiceVersion) -> list[Unit]:
+    """Where a citizen may apply for this service: the active units at its intake level."""
+    stmt = select(Unit).where(Unit.level == version.intake, Unit.active.is_(True)).order_by(Unit.name)
+    return db.session.execute(stmt).scalars().all()

@@ -1,0 +1,36 @@
+"""Staff and citizens acting on an application: one entry point for pages and the API."""
+from ..auth.permissions import can_assign_handler, can_be_handler_of
+from ..extensions import db
+from ..models import User
+from ..timeutil import utcnow
+from . import Conflict, Forbidden, Invalid
+from . import applications as application_ops
+from .transitions import STALE_MESSAGE, fire
+
+
+def perform(application, action: str, actor, *, version: int | None, note: str = "", new_due_date=None,
+            data: dict | None = None):
+    if action == "submit":
+        return application_ops.submit(application, actor, expected_version=version)
+    if action == "resubmit":
+        if version is not None and version != application.version:
+            raise Conflict(STALE_MESSAGE, code="stale_version")
+        return application_ops.resubmit(application, actor, data, note=note, expected_version=version)
+    inputs = {}
+    if new_due_date is not None:
+        inputs["new_due_date"] = new_due_date
+    return fire(application, action, actor, note=note, inputs=inputs, expected_version=version)
+
+
+def assign_handler(application, actor, handler_id: int, version: int | None = None):
+    if not can_assign_handler(actor, application):
+        raise Forbidden("Chỉ cán bộ một cửa hoặc lãnh đạo của đơn vị đang giữ hồ sơ được phân công.")
+    if version is not None and version != application.version:
+        raise Conflict(STALE_MESSAGE, code="stale_version")
+    handler = db.session.get(User, handler_id)
+    if handler is None or not handler.active or not can_be_handler_of(handler, application):
+        message = "Người được phân công phải là chuyên viên của đơn vị."
+        raise Invalid(message, errors={"handler": [message]})
+    application.handler_id = handler.id
+    application.updated_at = utcnow()
+    return application

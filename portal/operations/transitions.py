@@ -1,0 +1,111 @@
+"""The one function through which every application changes state."""
+import unicodedata
+from collections import Counter as Tally
+
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from workflows.engine import Facts, NotAllowed
+
+from ..auth.permissions import can_act_on, can_view_application, is_staff, owns_application
+from ..extensions import db
+from ..models import Event
+from ..timeutil import utcnow, vn_today
+from ..workflows_registry import get_workflow
+from . import Conflict, Forbidden, Invalid, NotFound
+from .calendar import current_calendar
+from .effects import EffectContext, run_effects
+
+STALE_MESSAGE = ("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang để xem trạng thái mới nhất "
+                 "rồi thao tác lại.")
+
+
+def actor_role(actor, application) -> str | None:
+    if actor is None:
+        return "system"
+    if owns_application(actor, application):
+        return "citizen"
+    if is_staff(actor):
+        return actor.role
+    return None
+
+
+def relations_for(actor, application) -> frozenset[str]:
+    relations = {"any"}
+    if actor is not None and is_staff(actor) and actor.unit_id == application.current_unit_id:
+        relations.add("current")
+    if actor is not None and actor.id == application.applicant_id:
+        relations.add("applicant")
+    return frozenset(relations)
+
+
+def facts_for(application) -> Facts:
+    fired = Tally(dict(db.session.execute(
+        select(Event.action, func.count()).where(Event.application_id == application.id)
+        .group_by(Event.action)).all())) if application.id else Tally()
+    calendar = current_calendar()
+    days_left = (calendar.working_days_left(vn_today(), application.due_date)
+                 if application.due_date else None)
+    return Facts(
+        received=application.received_at is not None,
+        fee_due=application.fee_amount > 0 and application.paid_at is None,
+        online_level=application.service_version.online_level,
+        fired=dict(fired),
+        working_days_left=days_left,
+    )
+
+
+def available_actions(application, actor):
+    """The transitions this person may fire now (empty for anyone who may not act on it)."""
+    if actor is not None and not can_act_on(actor, application):
+        return []
+    role = actor_role(actor, application)
+    if role is None:
+        return []
+    workflow = get_workflow(application.workflow)
+    return workflow.actions(application.state, role, relations_for(actor, application), facts_for(application))
+
+
+def fire(application, action: str, actor, *, note: str = "", inputs: dict | None = None,
+         expected_version: int | None = None, details: dict | None = None) -> Event:
+    """Checks the workflow, the actor's role and unit and the version; applies the new state and the
+    effects; appends the event; flushes so a concurrent change is caught here (Conflict, 409).
+    The caller commits."""
+    if actor is not None and not can_view_application(actor, application):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    if expected_version is not None and expected_version != application.version:
+        raise Conflict(STALE_MESSAGE, code="stale_version")
+    role = actor_role(actor, application)
+    if role is None:
+        raise Forbidden("Bạn không có quyền thao tác trên hồ sơ này.", code="wrong_role")
+    note = unicodedata.normalize("NFC", (note or "").strip())
+    inputs = dict(inputs or {})
+    inputs["note"] = note
+    workflow = get_workflow(application.workflow)
+    try:
+        decision = workflow.decide(application.state, action, role, relations_for(actor, application),
+                                   facts_for(application), inputs)
+    except NotAllowed as refusal:
+        if refusal.code == "missing_input":
+            raise Invalid(refusal.message, errors={"note": [refusal.message]}, code=refusal.code) from None
+        if refusal.code in ("wrong_role", "wrong_unit"):
+            raise Forbidden(refusal.message, code=refusal.code) from None
+        raise Invalid(refusal.message, code=refusal.code) from None
+    now = utcnow()
+    event = Event(
+        application=application, action=action, actor_id=actor.id if actor is not None else None,
+        role=role, unit_id=actor.unit_id if (actor is not None and is_staff(actor)) else application.current_unit_id,
+        from_state=application.state, to_state=decision.to_state, note=note,
+        details=dict(details or {}), created_at=now)
+    db.session.add(event)
+    ctx = EffectContext(application=application, decision=decision, actor=actor, role=role, note=note,
+                        inputs=inputs, event=event, now=now, calendar=current_calendar(),
+                        from_unit_id=application.current_unit_id)
+    application.state = decision.to_state
+    run_effects(decision.effects, ctx)
+    application.updated_at = now
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Conflict(STALE_MESSAGE, code="stale_version") from None
+    return event

@@ -1,0 +1,260 @@
+"""Payments change state here: starting an online payment, the gateway's IPN (the source of truth), the
+browser's return, a fee taken at the desk, and reconciliation with the gateway.
+
+Like every operation these never commit; the view or command that calls them commits once. The payment
+is marked paid with a conditional UPDATE (… WHERE state = 'pending'), so two deliveries of the same IPN
+racing each other cannot both confirm it, and the workflow action `pay` fires at most once per payment.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from ..auth.permissions import has_role, owns_application
+from ..extensions import db
+from ..models import Application, Payment
+from ..operations import Forbidden, Invalid, NotFound, OperationError
+from ..operations.transitions import fire
+from ..timeutil import utcnow, vn_now
+from . import vnpay
+from .provider import GatewayUnavailable, PaymentConfigurationError, get_provider
+
+log = logging.getLogger(__name__)
+
+AWAITING_PAYMENT = "awaiting_payment"
+PENDING, PAID, FAILED = "pending", "paid", "failed"
+STATE_LABELS = {PENDING: "Đang chờ xác nhận", PAID: "Đã thanh toán", FAILED: "Không thành công"}
+
+
+def new_txn_ref(application, prefix: str = "HS") -> str:
+    """Unique, letters and digits only (vnp_TxnRef), and readable: which application, when."""
+    return f"{prefix}{application.id}T{vn_now():%y%m%d%H%M%S}{secrets.token_hex(3).upper()}"
+
+
+def _check_fee_due(application):
+    if application.state != AWAITING_PAYMENT:
+        raise Invalid("Hồ sơ không ở trạng thái chờ nộp phí, lệ phí.", code="not_awaiting_payment")
+    if application.fee_amount <= 0 or application.paid_at is not None:
+        raise Invalid("Hồ sơ không có khoản phí, lệ phí nào cần nộp.", code="nothing_to_pay")
+
+
+# --- online ------------------------------------------------------------------------------------------
+
+def start_online_payment(application, citizen) -> Payment:
+    """A new pending payment of the application's fee, with its own txn_ref (flushed, not committed).
+
+    Raises NotFound for anyone but the applicant (a citizen sees only their own applications) and
+    Invalid when nothing is to be paid online now."""
+    if not owns_application(citizen, application):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    if application.service_version.online_level != 4:
+        raise Invalid("Thủ tục này nộp phí, lệ phí trực tiếp tại Bộ phận một cửa.", code="not_level_4")
+    _check_fee_due(application)
+    # Whole seconds: vnp_CreateDate carries seconds, and querydr must quote exactly that date back.
+    payment = Payment(application=application, provider="vnpay", txn_ref=new_txn_ref(application),
+                      amount=application.fee_amount, state=PENDING, created_at=utcnow().replace(microsecond=0))
+    db.session.add(payment)
+    db.session.flush()
+    return payment
+
+
+def gateway_redirect(payment, *, return_url: str, client_ip: str, locale: str) -> str:
+    """Where to send the citizen's browser to pay `payment`."""
+    from flask import current_app
+
+    from .provider import ipn_url
+    return get_provider().start(payment, return_url, ipn_url(current_app.config), client_ip, locale)
+
+
+def _find_payment(txn_ref: str) -> Payment | None:
+    if not txn_ref:
+        return None
+    return db.session.scalar(select(Payment).where(Payment.txn_ref == txn_ref, Payment.provider == "vnpay"))
+
+
+def _settle(payment, state: str, result, now: datetime) -> bool:
+    """pending -> state, once: False when another delivery got there first."""
+    values = dict(state=state, response_code=result.response_code, gateway_txn_no=result.gateway_txn_no,
+                  bank_code=result.bank_code, raw=result.raw)
+    if state == PAID:
+        values["paid_at"] = now
+    settled = db.session.execute(
+        update(Payment).where(Payment.id == payment.id, Payment.state == PENDING).values(**values)
+        .execution_options(synchronize_session="fetch"))
+    return settled.rowcount == 1
+
+
+def handle_ipn(params) -> dict:
+    """The gateway's server-to-server notification: the one place an online payment becomes paid.
+
+    Returns the IPN reply VNPay expects. Checks in the protocol's order: signature (97), payment (01),
+    amount (04), already settled (02). A successful payment fires `pay` as the system in the same
+    transaction; a failed one is marked failed and leaves the application waiting for payment.
+    Raises only what the caller must roll back for (then answer 99, so VNPay calls again)."""
+    try:
+        result = get_provider().verify_callback(params)
+    except PaymentConfigurationError:
+        log.error("IPN received but no VNPay merchant secret is configured")
+        return vnpay.ipn_reply(vnpay.IPN_UNKNOWN_ERROR)
+    if not result.valid:
+        log.warning("IPN with an invalid signature for txn_ref %r", result.txn_ref)
+        return vnpay.ipn_reply(vnpay.IPN_INVALID_SIGNATURE)
+    payment = _find_payment(result.txn_ref)
+    if payment is None:
+        return vnpay.ipn_reply(vnpay.IPN_ORDER_NOT_FOUND)
+    if result.amount != payment.amount:
+        log.warning("IPN for %s says %s ₫, the portal asked %s ₫", payment.txn_ref, result.amount, payment.amount)
+        return vnpay.ipn_reply(vnpay.IPN_INVALID_AMOUNT)
+    if payment.state != PENDING:
+        return vnpay.ipn_reply(vnpay.IPN_ALREADY_CONFIRMED)
+    now = utcnow()
+    if not result.success:
+        if not _settle(payment, FAILED, result, now):
+            return vnpay.ipn_reply(vnpay.IPN_ALREADY_CONFIRMED)
+        return vnpay.ipn_reply(vnpay.IPN_CONFIRMED)
+    if not _settle(payment, PAID, result, now):
+        return vnpay.ipn_reply(vnpay.IPN_ALREADY_CONFIRMED)
+    application = db.session.get(Application, payment.application_id)
+    if application.state == AWAITING_PAYMENT and application.paid_at is None:
+        application.paid_at = result.paid_at or now
+        fire(application, "pay", None, note="Thanh toán trực tuyến qua VNPAY",
+             inputs={"payment_id": payment.id},
+             details={"payment_id": payment.id, "txn_ref": payment.txn_ref, "amount": payment.amount,
+                      "provider": payment.provider, "gateway_txn_no": result.gateway_txn_no})
+    else:
+        # The money has arrived (so it is recorded) but the application no longer waits for it: paid at
+        # the desk meanwhile, paid twice online, or withdrawn. Staff must refund; reconcile lists it.
+        log.warning("payment %s confirmed for application %s in state %s (already paid: %s)",
+                    payment.txn_ref, application.id, application.state, application.paid_at is not None)
+    return vnpay.ipn_reply(vnpay.IPN_CONFIRMED)
+
+
+@dataclass(frozen=True)
+class ReturnOutcome:
+    """What the citizen is told on coming back from the gateway."""
+
+    status: str  # paid | pending | failed | invalid
+    message: str
+    payment: Payment | None = None
+    application: Application | None = None
+
+
+def handle_return(params, viewer) -> ReturnOutcome:
+    """Reads the browser's return. Nothing changes here: the IPN decides. The payment's own state is
+    what the citizen sees; the gateway's message only explains a failure the IPN has not reported yet."""
+    try:
+        result = get_provider().verify_callback(params)
+    except PaymentConfigurationError:
+        return ReturnOutcome("invalid", "Cổng thanh toán chưa được cấu hình.")
+    if not result.valid:
+        return ReturnOutcome("invalid", "Kết quả thanh toán không hợp lệ (sai chữ ký). Nếu tài khoản của bạn đã "
+                                        "bị trừ tiền, vui lòng liên hệ Bộ phận một cửa.")
+    payment = _find_payment(result.txn_ref)
+    if payment is None or not owns_application(viewer, payment.application):
+        raise NotFound("Không tìm thấy giao dịch thanh toán.")
+    application = payment.application
+    if payment.state == PAID:
+        return ReturnOutcome(PAID, "Thanh toán thành công. Hồ sơ của bạn được chuyển tiếp để giải quyết.",
+                             payment, application)
+    if payment.state == FAILED or (result.valid and not result.success):
+        return ReturnOutcome(FAILED, result.message if payment.state == PENDING else
+                             vnpay.response_message(payment.response_code), payment, application)
+    return ReturnOutcome(PENDING, "Cổng thanh toán báo giao dịch thành công; hệ thống đang chờ xác nhận "
+                                  "chính thức từ cổng thanh toán. Vui lòng tải lại trang sau ít phút.",
+                         payment, application)
+
+
+# --- at the desk -------------------------------------------------------------------------------------
+
+def record_desk_payment(application, receiver, *, note: str = "", expected_version: int | None = None) -> Payment:
+    """The receiver has taken the fee in cash or by card at the desk: a paid payment, then `pay` fired
+    as the receiver (the workflow checks role and unit). Flushed, not committed."""
+    if not has_role(receiver, "receiver"):
+        raise Forbidden("Chỉ cán bộ một cửa ghi nhận việc thu phí tại quầy.", code="wrong_role")
+    if receiver.unit_id != application.current_unit_id:
+        raise Forbidden("Hồ sơ không nằm tại đơn vị của bạn.", code="wrong_unit")
+    _check_fee_due(application)
+    now = utcnow()
+    payment = Payment(application=application, provider="desk", txn_ref=new_txn_ref(application, "QUAY"),
+                      amount=application.fee_amount, state=PAID, paid_at=now, recorded_by_id=receiver.id,
+                      created_at=now)
+    db.session.add(payment)
+    db.session.flush()
+    application.paid_at = now
+    note = unicodedata.normalize("NFC", (note or "").strip()) or "Đã thu phí, lệ phí tại Bộ phận một cửa"
+    fire(application, "pay", receiver, note=note, expected_version=expected_version,
+         inputs={"payment_id": payment.id},
+         details={"payment_id": payment.id, "txn_ref": payment.txn_ref, "amount": payment.amount,
+                  "provider": payment.provider})
+    return payment
+
+
+# --- reconciliation ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Difference:
+    txn_ref: str
+    application_code: str
+    portal_state: str
+    gateway_state: str
+    portal_amount: int
+    gateway_amount: int | None
+    detail: str
+
+    def line(self) -> str:
+        return (f"{self.txn_ref}\thồ sơ {self.application_code}\tcổng dịch vụ công: {self.portal_state}"
+                f"\tcổng thanh toán: {self.gateway_state}\t{self.detail}")
+
+
+# portal state -> gateway states that agree with it
+_AGREEING = {PAID: {"paid"}, FAILED: {"failed"}, PENDING: {"pending", "unknown"}}
+
+
+def reconcile(*, since: datetime | None = None, provider=None) -> list[Difference]:
+    """Every online payment (created since `since`, default the last 90 days) whose state or amount at
+    the gateway differs from the portal's, found by asking the gateway (querydr). Changes nothing."""
+    provider = provider or get_provider()
+    since = since or utcnow() - timedelta(days=90)
+    payments = db.session.scalars(
+        select(Payment).where(Payment.provider == provider.name, Payment.created_at >= since)
+        .order_by(Payment.id)).all()
+    differences = []
+    for payment in payments:
+        code = payment.application.code or f"#{payment.application_id}"
+        try:
+            status = provider.query(payment)
+        except (GatewayUnavailable, PaymentConfigurationError) as exc:
+            differences.append(Difference(payment.txn_ref, code, payment.state, "không truy vấn được",
+                                          payment.amount, None, str(exc)))
+            continue
+        if status.state not in _AGREEING.get(payment.state, set()):
+            differences.append(Difference(
+                payment.txn_ref, code, payment.state, status.state, payment.amount, status.amount,
+                _explain(payment.state, status.state)))
+        elif status.state == "paid" and status.amount != payment.amount:
+            differences.append(Difference(
+                payment.txn_ref, code, payment.state, status.state, payment.amount, status.amount,
+                "Số tiền tại cổng thanh toán khác số tiền của hồ sơ."))
+    return differences
+
+
+def _explain(portal_state: str, gateway_state: str) -> str:
+    if gateway_state == "paid":
+        return "Cổng thanh toán đã thu tiền nhưng cổng dịch vụ công chưa ghi nhận (IPN bị lỡ?)."
+    if portal_state == PAID:
+        return "Cổng dịch vụ công ghi nhận đã thanh toán nhưng cổng thanh toán không xác nhận."
+    return "Trạng thái giao dịch khác nhau giữa hai hệ thống."
+
+
+def payments_of(application) -> list[Payment]:
+    return db.session.scalars(select(Payment).where(Payment.application_id == application.id)
+                              .order_by(Payment.id)).all()
+
+
+__all__ = ["start_online_payment", "gateway_redirect", "handle_ipn", "handle_return", "ReturnOutcome",
+           "record_desk_payment", "reconcile", "Difference", "payments_of", "OperationError"]

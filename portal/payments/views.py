@@ -1,0 +1,114 @@
+"""Payment pages: the citizen's online payment, the return from the gateway, the gateway's IPN call, and
+the receiver's "fee taken at the desk". Views validate, call an operation and commit once."""
+import logging
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length, Optional
+
+from ..auth.permissions import has_role, owns_application, staff_can_see
+from ..extensions import csrf, db
+from ..models import Application
+from ..operations import NotFound
+from . import vnpay
+from .operations import (STATE_LABELS, gateway_redirect, handle_ipn, handle_return, payments_of,
+                         record_desk_payment, start_online_payment)
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("payments", __name__, url_prefix="/payments")
+
+
+class PayForm(FlaskForm):
+    """Only the CSRF token: the amount is the application's fee, never something the browser sends."""
+
+
+class DeskPaymentForm(FlaskForm):
+    note = TextAreaField("Ghi chú (số biên lai giấy, hình thức thu…)", validators=[Optional(), Length(max=500)])
+
+
+def _application(application_id) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    return application
+
+
+def can_pay_online(application) -> bool:
+    return (application.state == "awaiting_payment" and application.service_version.online_level == 4
+            and application.fee_amount > 0 and application.paid_at is None)
+
+
+def _application_page(application) -> str:
+    """Where the application itself is shown to this user (the citizen's or the staff desk page)."""
+    from flask import current_app
+    for endpoint in ("citizen.application", "citizen.application_detail", "staff.application"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, application_id=application.id)
+    return url_for("payments.pay_online", application_id=application.id)
+
+
+@bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
+@login_required
+def pay_online(application_id):
+    application = _application(application_id)
+    if not owns_application(current_user, application):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    form = PayForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        payment = start_online_payment(application, current_user)
+        url = gateway_redirect(payment, return_url=url_for("payments.vnpay_return", _external=True),
+                               client_ip=request.remote_addr or "127.0.0.1",
+                               locale=getattr(current_user, "locale", "vi"))
+        db.session.commit()
+        return redirect(url, code=303)
+    return render_template("payments/pay.html", application=application, form=form,
+                           payable=can_pay_online(application), payments=payments_of(application),
+                           state_labels=STATE_LABELS)
+
+
+@bp.get("/vnpay/return")
+@login_required
+def vnpay_return():
+    outcome = handle_return(request.args.to_dict(), current_user)
+    return render_template("payments/return.html", outcome=outcome,
+                           application_url=_application_page(outcome.application) if outcome.application
+                           else None)
+
+
+@bp.get("/vnpay/ipn")
+@csrf.exempt
+def vnpay_ipn():
+    """Called by the gateway, server to server. Always a 200 with the protocol's JSON reply."""
+    try:
+        reply = handle_ipn(request.args.to_dict())
+        db.session.commit()
+    except Exception:  # answer 99 so VNPay calls again, rather than leave the payment unconfirmed
+        db.session.rollback()
+        log.exception("IPN for %s failed", request.args.get("vnp_TxnRef"))
+        reply = vnpay.ipn_reply(vnpay.IPN_UNKNOWN_ERROR)
+    return jsonify(reply)
+
+
+@bp.route("/applications/<int:application_id>/desk", methods=["GET", "POST"])
+@login_required
+def desk_payment(application_id):
+    application = _application(application_id)
+    if not staff_can_see(current_user, application):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    allowed = (has_role(current_user, "receiver") and current_user.unit_id == application.current_unit_id
+               and application.state == "awaiting_payment" and application.paid_at is None
+               and application.fee_amount > 0)
+    form = DeskPaymentForm()
+    if request.method == "POST" and form.validate_on_submit():
+        record_desk_payment(application, current_user, note=form.note.data or "")
+        db.session.commit()
+        flash("Đã ghi nhận thu phí, lệ phí tại quầy và chuyển hồ sơ sang giải quyết.", "success")
+        return redirect(_application_page(application), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("payments/desk.html", application=application, form=form, allowed=allowed,
+                           payments=payments_of(application), state_labels=STATE_LABELS), status

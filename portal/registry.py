@@ -1,0 +1,78 @@
+"""Which features make up the portal: their blueprints (pages and API), CLI groups and effect handlers."""
+import importlib
+
+# (module, attribute): page blueprints
+PAGE_BLUEPRINTS = [
+    ("portal.public.views", "bp"),
+    ("portal.public.lookup", "bp"),
+    ("portal.auth.views", "bp"),
+    ("portal.citizen.views", "bp"),
+    ("portal.staff.views", "bp"),
+    ("portal.admin.views", "bp"),
+    ("portal.reports.views", "bp"),
+    ("portal.documents.views", "bp"),
+    ("portal.payments.views", "bp"),
+    ("portal.payments.sandbox", "bp"),
+]
+# flask-smorest blueprints under /api/v1
+API_BLUEPRINTS = [
+    ("portal.api.auth", "blp"),
+    ("portal.api.catalogue", "blp"),
+    ("portal.api.applications", "blp"),
+    ("portal.api.actions", "blp"),
+    ("portal.api.public", "blp"),
+    ("portal.public.api", "blp"),
+    ("portal.staff.api", "blp"),
+    ("portal.admin.api", "blp"),
+    ("portal.documents.api", "blp"),
+    ("portal.payments.api", "blp"),
+    ("portal.reports.api", "blp"),
+]
+# modules whose import registers workflow effect handlers
+EFFECT_MODULES = [
+    "portal.operations.core_effects",
+    "portal.notifications.effects",
+    "portal.documents.effects",
+]
+CLI_MODULES = [
+    ("portal.cli", "register"),
+    ("portal.documents.cli", "register"),
+    ("portal.payments.cli", "register"),
+    ("portal.staff.cli", "register"),
+    ("portal.admin.cli", "register"),
+]
+
+
+def _load(module_name, attribute=None):
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        # A feature still being built is simply absent; a missing dependency inside it is a real error.
+        if exc.name and module_name.startswith(exc.name):
+            return None
+        raise
+    return getattr(module, attribute) if attribute else module
+
+
+def register_features(app):
+    from .api import api
+    for module_name, attr in PAGE_BLUEPRINTS:
+        blueprint = _load(module_name, attr)
+        if blueprint is not None:
+            app.register_blueprint(blueprint)
+    api.init_app(app)
+    for module_name, attr in API_BLUEPRINTS:
+        blueprint = _load(module_name, attr)
+        if blueprint is not None:
+            api.register_blueprint(blueprint)
+    from .api.errors import install_error_handlers
+    install_error_handlers(app)
+    for module_name in EFFECT_MODULES:
+        _load(module_name)
+    for module_name, attr in CLI_MODULES:
+        register = _load(module_name, attr)
+        if register is not None:
+            register(app)
+    from .auth import loaders  # noqa: F401  (user and bearer-token loaders)
+    from .context import install_context
+    install_context(app)

@@ -1,0 +1,72 @@
+"""Files people upload and documents the portal issues: stored under generated names in the instance
+folder (never under static/), and removed again if the transaction that wrote them rolls back."""
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+from flask import current_app
+
+from .extensions import db
+from .operations import Invalid, TooLarge, UnsupportedMedia
+from .unit_of_work import track_new_file
+
+ALLOWED_UPLOADS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+_DIRS = {"uploads": "UPLOAD_DIR", "documents": "DOCUMENT_DIR"}
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    data: bytes
+    content_type: str
+    filename: str
+    sha256: str
+
+
+def clean_filename(name: str | None) -> str:
+    """Keeps only the last path component of what the browser sent, whatever separators it used."""
+    name = (name or "").replace("\\", "/").split("/")[-1].strip().replace("\x00", "")
+    return name[:200] or "tep-dinh-kem"
+
+
+def check_upload(stream, filename: str | None) -> CheckedUpload:
+    limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"Tệp vượt quá dung lượng cho phép ({current_app.config['MAX_UPLOAD_MB']} MB).")
+    if not data:
+        raise Invalid("Tệp rỗng, vui lòng chọn lại tệp.", code="empty_file")
+    kind = filetype.guess(data)
+    mime = kind.mime if kind else None
+    if mime not in ALLOWED_UPLOADS:
+        raise UnsupportedMedia("Chỉ chấp nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).")
+    return CheckedUpload(data, mime, clean_filename(filename), hashlib.sha256(data).hexdigest())
+
+
+def directory(kind: str) -> Path:
+    path = Path(current_app.config[_DIRS[kind]])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save(kind: str, data: bytes, suffix: str) -> str:
+    """Writes the bytes under a fresh random name; returns that name."""
+    name = secrets.token_hex(16) + suffix
+    path = directory(kind) / name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    track_new_file(db.session, path)
+    return name
+
+
+def path_of(kind: str, stored_name: str) -> Path:
+    if "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
+        raise ValueError("not a stored name")
+    return directory(kind) / stored_name
+
+
+def read(kind: str, stored_name: str) -> bytes:
+    return path_of(kind, stored_name).read_bytes()

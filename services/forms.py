@@ -1,0 +1,359 @@
+"""WTForms forms built from a service definition, and the same validation for the JSON API.
+
+The portal renders ``build_form_class(service, base=FlaskForm)`` (CSRF comes from its base) and
+the API calls ``validate_data(service, payload)``; both run the validators defined here, so a
+value refused on the page is refused by the API with the same message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date
+
+import wtforms
+from wtforms import fields as wtf
+from wtforms import validators as v
+from wtforms.fields.choices import SelectChoice
+
+from .loader import FieldDef, ServiceDef
+
+__all__ = ["build_form_class", "validate_data", "serialize", "form_field_names", "prefill_data",
+           "FORM_ERROR_KEY", "normalize_phone"]
+
+# Errors that concern the payload as a whole; field names start with a letter, so no clash.
+FORM_ERROR_KEY = "_form"
+
+# Without a max_length in the file, text is still bounded: an unbounded text box is an easy way
+# to fill the database and the generated PDFs.
+DEFAULT_MAX_LENGTH = {"text": 255, "textarea": 4000, "email": 254}
+
+_NATIONAL_ID = re.compile(r"[0-9]{12}")
+_MOBILE = re.compile(r"0[35789][0-9]{8}")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+
+_MESSAGES = {
+    "vi": {
+        "required": "Vui lòng nhập {label}.",
+        "required_choice": "Vui lòng chọn {label}.",
+        "required_checkbox": "Vui lòng đánh dấu xác nhận “{label}”.",
+        "choice": "Vui lòng chọn một giá trị trong danh sách.",
+        "national_id": "Số định danh cá nhân gồm đúng 12 chữ số.",
+        "phone": "Số điện thoại di động không hợp lệ: cần 10 chữ số bắt đầu bằng 03, 05, 07, 08, 09 "
+                 "hoặc +84 và 9 chữ số.",
+        "email": "Địa chỉ thư điện tử không hợp lệ.",
+        "date": "Ngày không hợp lệ (định dạng năm-tháng-ngày, ví dụ 2026-02-28).",
+        "integer": "{label} phải là số nguyên.",
+        "min": "{label} phải lớn hơn hoặc bằng {min}.",
+        "max": "{label} phải nhỏ hơn hoặc bằng {max}.",
+        "range": "{label} phải từ {min} đến {max}.",
+        "max_length": "{label} không được dài quá {max} ký tự.",
+        "type_text": "Giá trị phải là chuỗi ký tự.",
+        "type_integer": "Giá trị phải là số nguyên.",
+        "type_bool": "Giá trị phải là true hoặc false.",
+        "not_object": "Dữ liệu biểu mẫu phải là một đối tượng JSON.",
+        "placeholder": "— Chọn —",
+    },
+    "en": {
+        "required": "Please enter {label}.",
+        "required_choice": "Please choose {label}.",
+        "required_checkbox": "Please tick “{label}”.",
+        "choice": "Please choose one of the listed values.",
+        "national_id": "The personal identification number has exactly 12 digits.",
+        "phone": "Invalid mobile number: 10 digits starting with 03, 05, 07, 08, 09, or +84 and 9 digits.",
+        "email": "Invalid email address.",
+        "date": "Invalid date (format year-month-day, e.g. 2026-02-28).",
+        "integer": "{label} must be a whole number.",
+        "min": "{label} must be at least {min}.",
+        "max": "{label} must be at most {max}.",
+        "range": "{label} must be between {min} and {max}.",
+        "max_length": "{label} must be at most {max} characters long.",
+        "type_text": "The value must be a string.",
+        "type_integer": "The value must be an integer.",
+        "type_bool": "The value must be true or false.",
+        "not_object": "Form data must be a JSON object.",
+        "placeholder": "— Choose —",
+    },
+}
+
+
+def _messages(locale: str) -> dict[str, str]:
+    return _MESSAGES["en" if locale == "en" else "vi"]
+
+
+def _in_sentence(label: str) -> str:
+    """"Họ và tên" -> "họ và tên" inside a sentence; acronyms ("CCCD của mẹ") stay as written."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+# ---------------------------------------------------------------- filters (run before validators)
+
+def _clean_text(value):
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFC", value.replace("\r\n", "\n")).strip()
+
+
+def normalize_phone(value: str) -> str:
+    """``"+84 912 345 678"`` -> ``"0912345678"``; input that is not a +84 number is only unspaced."""
+    compact = _PHONE_SEPARATORS.sub("", value)
+    if compact.startswith("+84") and len(compact) == 12:
+        compact = "0" + compact[3:]
+    return compact
+
+
+def _phone_filter(value):
+    return normalize_phone(value) if isinstance(value, str) else value
+
+
+def _national_id_filter(value):
+    return re.sub(r"\s", "", value) if isinstance(value, str) else value
+
+
+# ---------------------------------------------------------------- validators
+
+class _Required:
+    """Like ``InputRequired`` but whitespace-only input is empty, and a checkbox must be ticked."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if isinstance(field, wtf.BooleanField):
+            present = bool(field.data)
+        else:
+            present = bool(field.raw_data) and isinstance(field.raw_data[0], str) and field.raw_data[0].strip()
+        if not present:
+            field.errors[:] = []
+            raise v.StopValidation(self.message)
+
+
+class _Matches:
+    def __init__(self, pattern: re.Pattern, message: str):
+        self.pattern = pattern
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is not None and not self.pattern.fullmatch(field.data):
+            raise v.ValidationError(self.message)
+
+
+# ---------------------------------------------------------------- fields with strict parsing
+
+class _StrictIntegerField(wtf.IntegerField):
+    """Accepts only an optional sign and ASCII digits ("1e3", "3.0" and "٣" are refused)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            return
+        text = str(valuelist[0]).strip()
+        if not _INTEGER.fullmatch(text):
+            self.data = None
+            raise ValueError(self.invalid_value_message)
+        self.data = int(text)
+
+
+class _IsoDateField(wtf.DateField):
+    """HTML5 date input: exactly YYYY-MM-DD and a real calendar day (2026-02-30 is refused)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            return
+        text = str(valuelist[0]).strip()
+        try:
+            if not _ISO_DATE.fullmatch(text):
+                raise ValueError(text)
+            self.data = date.fromisoformat(text)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.invalid_value_message) from None
+
+
+# ---------------------------------------------------------------- building
+
+def form_field_names(service: ServiceDef) -> list[str]:
+    """The form's field names in display order (the keys ``serialize`` returns)."""
+    return [field.name for field in service.fields]
+
+
+def build_form_class(service: ServiceDef, base: type = wtforms.Form, locale: str = "vi") -> type:
+    """A form class with one field per ``FieldDef``, labels and messages in ``locale``.
+
+    ``base`` may be any ``wtforms.Form`` subclass (the portal passes ``FlaskForm`` for CSRF).
+    """
+    attrs = {spec.name: _make_field(spec, locale) for spec in service.fields}
+    attrs["_dvc_service"] = service
+    attrs["_dvc_locale"] = locale
+    name = "ServiceForm_" + service.slug.replace("-", "_")
+    return type(name, (base,), attrs)
+
+
+def _make_field(spec: FieldDef, locale: str):
+    messages = _messages(locale)
+    label = spec.display_label(locale)
+    chain: list = []
+    if spec.required:
+        if spec.type == "checkbox":
+            # The label of a checkbox is a statement ("Tôi cam đoan …"): quoted as written.
+            chain.append(_Required(messages["required_checkbox"].format(label=label)))
+        else:
+            key = "required_choice" if spec.type in ("select", "radio") else "required"
+            chain.append(_Required(messages[key].format(label=_in_sentence(label))))
+    else:
+        chain.append(v.Optional())
+    render_kw: dict = {}
+    common = {"label": label, "description": spec.help or "", "render_kw": render_kw}
+
+    if spec.type in DEFAULT_MAX_LENGTH:
+        limit = spec.max_length or DEFAULT_MAX_LENGTH[spec.type]
+        chain.append(v.Length(max=limit, message=messages["max_length"].format(label=label, max=limit)))
+        render_kw["maxlength"] = limit
+
+    if spec.type in ("text", "textarea"):
+        cls = wtf.TextAreaField if spec.type == "textarea" else wtf.StringField
+        return cls(validators=chain, filters=[_clean_text], **common)
+    if spec.type == "email":
+        chain.append(v.Email(message=messages["email"], check_deliverability=False))
+        render_kw["autocomplete"] = "email"
+        return wtf.EmailField(validators=chain, filters=[_clean_text], **common)
+    if spec.type == "phone":
+        chain.append(_Matches(_MOBILE, messages["phone"]))
+        render_kw.update(autocomplete="tel", inputmode="tel")
+        return wtf.TelField(validators=chain, filters=[_clean_text, _phone_filter], **common)
+    if spec.type == "national_id":
+        chain.append(_Matches(_NATIONAL_ID, messages["national_id"]))
+        render_kw.update(inputmode="numeric", maxlength=12, pattern="[0-9]{12}")
+        return wtf.StringField(validators=chain, filters=[_clean_text, _national_id_filter], **common)
+    if spec.type == "date":
+        return _IsoDateField(validators=chain, invalid_value_message=messages["date"], **common)
+    if spec.type == "integer":
+        if spec.min is not None or spec.max is not None:
+            key = "range" if spec.min is not None and spec.max is not None else (
+                "min" if spec.min is not None else "max")
+            chain.append(v.NumberRange(min=spec.min, max=spec.max,
+                                       message=messages[key].format(label=label, min=spec.min, max=spec.max)))
+            render_kw.update({k: b for k, b in (("min", spec.min), ("max", spec.max)) if b is not None})
+        return _StrictIntegerField(validators=chain, invalid_value_message=messages["integer"].format(
+            label=label), **common)
+    if spec.type == "checkbox":
+        return wtf.BooleanField(validators=chain, **common)
+    if spec.type in ("select", "radio"):
+        choices = [SelectChoice(value=c, label=c) for c in spec.choices]
+        if spec.type == "select":
+            choices.insert(0, SelectChoice(value="", label=messages["placeholder"]))
+            cls = wtf.SelectField
+        else:
+            cls = wtf.RadioField
+        return cls(validators=chain, choices=choices, invalid_choice_message=messages["choice"],
+                   filters=[_clean_text], **common)
+    raise ValueError(f"unknown field type {spec.type!r}")  # the loader refuses these first
+
+
+# ---------------------------------------------------------------- reading a validated form
+
+def serialize(form) -> dict:
+    """Clean JSON-able data of a validated form built by ``build_form_class``.
+
+    Dates are ISO ``YYYY-MM-DD``, integers ``int``, checkboxes ``bool``, text stripped and NFC;
+    an empty optional value is ``None``. Extra fields of the base class (``csrf_token``) are left out.
+    """
+    service: ServiceDef = form._dvc_service
+    return {spec.name: _clean_value(spec, form[spec.name].data) for spec in service.fields}
+
+
+def _clean_value(spec: FieldDef, value):
+    if spec.type == "checkbox":
+        return bool(value)
+    if spec.type == "date":
+        return value.isoformat() if value is not None else None
+    if spec.type == "integer":
+        return value if isinstance(value, int) else None
+    value = _clean_text(value)
+    return value if value else None
+
+
+def prefill_data(service: ServiceDef, profile: Mapping) -> dict:
+    """Initial values for fields with ``prefill`` from the citizen's profile (``data=`` of a form).
+
+    ``profile`` maps attribute names (``full_name``, ``date_of_birth``, …) to values; missing or
+    empty attributes are skipped. A ``date_of_birth`` given as an ISO string becomes a ``date``.
+    """
+    values = {}
+    for spec in service.fields:
+        value = profile.get(spec.prefill) if spec.prefill else None
+        if value in (None, ""):
+            continue
+        if spec.type == "date" and isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                continue
+        values[spec.name] = value
+    return values
+
+
+# ---------------------------------------------------------------- JSON API
+
+class _JSONFormData(dict):
+    """The ``getlist`` interface WTForms reads form data through."""
+
+    def getlist(self, key):
+        return list(self.get(key, []))
+
+
+def validate_data(service: ServiceDef, data, *, locale: str = "vi",
+                  partial: bool = False) -> tuple[dict, dict[str, list[str]]]:
+    """Validate a JSON payload against the service's fields.
+
+    Returns ``(clean, errors)``: ``clean`` holds the valid fields (as ``serialize`` gives them),
+    ``errors`` maps field names to messages. Keys that are not fields are ignored and never
+    returned. With ``partial`` (saving a draft) missing required values are not errors; values
+    that are given are still checked.
+    A payload that is not an object gives ``{FORM_ERROR_KEY: [message]}``.
+    """
+    messages = _messages(locale)
+    if not isinstance(data, Mapping):
+        return {}, {FORM_ERROR_KEY: [messages["not_object"]]}
+
+    formdata = _JSONFormData()
+    type_errors: dict[str, list[str]] = {}
+    for spec in service.fields:
+        value = data.get(spec.name)
+        if value is None:
+            continue
+        if spec.type == "checkbox":
+            if not isinstance(value, bool):
+                type_errors[spec.name] = [messages["type_bool"]]
+            elif value:
+                formdata[spec.name] = ["y"]
+        elif spec.type == "integer":
+            if isinstance(value, int) and not isinstance(value, bool):
+                formdata[spec.name] = [str(value)]
+            elif isinstance(value, str):
+                formdata[spec.name] = [value]
+            else:
+                type_errors[spec.name] = [messages["type_integer"]]
+        elif isinstance(value, str):
+            formdata[spec.name] = [value]
+        else:
+            type_errors[spec.name] = [messages["type_text"]]
+
+    form = build_form_class(service, locale=locale)(formdata=formdata)
+    form.validate()
+    errors: dict[str, list[str]] = {}
+    for spec in service.fields:
+        if spec.name in type_errors:
+            errors[spec.name] = type_errors[spec.name]
+        elif form[spec.name].errors:
+            if partial and not formdata.get(spec.name):
+                continue
+            errors[spec.name] = list(form[spec.name].errors)
+    clean = {name: value for name, value in serialize(form).items() if name not in errors}
+    return clean, errors

@@ -1,0 +1,98 @@
+"""Fixtures: `app`, `client`, `db`. The schema is built once per session by the migrations (never by
+create_all); every test starts from empty tables and empty file folders."""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+import sqlalchemy as sa
+
+from config import TestConfig
+
+
+def _database_url(tmp_root: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return TestConfig(tmp_root, url).SQLALCHEMY_DATABASE_URI
+    return f"sqlite:///{tmp_root / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def _session_app(tmp_path_factory):
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    root = tmp_path_factory.mktemp("instance")
+    app = create_app(TestConfig(root, _database_url(root)))
+    with app.app_context():
+        from portal.extensions import db
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        for hook in SESSION_HOOKS:
+            hook(app)
+    return app
+
+
+# Features add session-wide set-up here (for example the development PKI, which is slow to create).
+SESSION_HOOKS = []
+
+
+def _wipe(app):
+    from portal.extensions import db
+    db.session.remove()
+    meta = db.metadata
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in meta.sorted_tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
+            for table in reversed(meta.sorted_tables):
+                conn.execute(table.delete())
+            conn.execute(sa.text("PRAGMA foreign_keys=ON"))
+    for key in ("UPLOAD_DIR", "DOCUMENT_DIR", "OUTBOX_DIR"):
+        shutil.rmtree(app.config[key], ignore_errors=True)
+    app.extensions.pop("dvc_service_defs", None)
+
+
+@pytest.fixture
+def app(_session_app):
+    from portal.extensions import db
+    with _session_app.app_context():
+        _wipe(_session_app)
+        yield _session_app
+        db.session.remove()
+
+
+@pytest.fixture
+def db(app):
+    from portal.extensions import db as database
+    return database
+
+
+class IsolatedClient(FlaskClient):
+    """Each request in its own application context, as in production: the test's own context (and its
+    `g`, its database session) is not shared with the requests it makes."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        from portal.extensions import db
+        db.session.expire_all()  # the test then reads what the request committed
+        return response
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def demo(app, db):
+    """The demo units, accounts and services (DESIGN.md §6)."""
+    from tests.factories import seed_everything
+    return seed_everything(app, db)
