@@ -52,7 +52,7 @@ class Config:
         self.DOCUMENT_DIR = os.environ.get("DOCUMENT_DIR", str(instance / "documents"))
         self.OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(instance / "outbox"))
         self.PKI_DIR = os.environ.get("PKI_DIR", str(instance / "pki"))
-        self.MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 10)
+        self.MAX_UPLOAD_MB = float(os.environ.get("MAX_UPLOAD_MB") or 10)
         # The whole request may carry every document of a service plus the form.
         self.MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_MB", 64) * 1024 * 1024
         self.MAIL_URL = os.environ.get("MAIL_URL", "")

@@ -119,11 +119,13 @@ class Service(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
-    current_version_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("service_versions.id", use_alter=True, name="fk_services_current_version"))
+    # No foreign key: services and their versions would reference each other, a cycle that SQLite cannot
+    # migrate; catalogue.publish() is the only writer and always points at a version of this service.
+    current_version_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    current: Mapped[ServiceVersion | None] = relationship(foreign_keys=[current_version_id], post_update=True)
+    current: Mapped[ServiceVersion | None] = relationship(
+        primaryjoin="foreign(Service.current_version_id) == ServiceVersion.id", viewonly=True)
     versions: Mapped[list[ServiceVersion]] = relationship(
         foreign_keys="ServiceVersion.service_id", back_populates="service", order_by="ServiceVersion.version")
 

@@ -32,7 +32,7 @@ def clean_filename(name: str | None) -> str:
 
 
 def check_upload(stream, filename: str | None) -> CheckedUpload:
-    limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    limit = int(float(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
     data = stream.read(limit + 1)
     if len(data) > limit:
         raise TooLarge(f"Tệp vượt quá dung lượng cho phép ({current_app.config['MAX_UPLOAD_MB']} MB).")

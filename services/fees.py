@@ -209,6 +209,11 @@ def parse_fee(value, filename: str) -> FeeRule:
 
 
 def _parse_table(table: dict, filename: str) -> FeeRule:
+    # The kind decides which keys are valid, so a wrong kind is reported before its keys.
+    if "kind" in table and table["kind"] != "per_page":
+        raise ServiceError(filename, "fee.kind",
+                           f"loại phí không hợp lệ {table['kind']!r} (chỉ nhận \"per_page\"; "
+                           "phí cố định viết là số nguyên, ví dụ fee = 75000)")
     for key in table:
         if key not in PER_PAGE_KEYS:
             hint = get_close_matches(key, PER_PAGE_KEYS, n=1)
@@ -216,10 +221,6 @@ def _parse_table(table: dict, filename: str) -> FeeRule:
             raise ServiceError(filename, f"fee.{key}", f"khóa không được hỗ trợ{suggestion}")
     if "kind" not in table:
         raise ServiceError(filename, "fee.kind", "thiếu khóa bắt buộc (chỉ nhận \"per_page\")")
-    if table["kind"] != "per_page":
-        raise ServiceError(filename, "fee.kind",
-                           f"loại phí không hợp lệ {table['kind']!r} (chỉ nhận \"per_page\"; "
-                           "phí cố định viết là số nguyên, ví dụ fee = 75000)")
     for required in ("field", "next_rate"):
         if required not in table:
             raise ServiceError(filename, f"fee.{required}", "thiếu khóa bắt buộc")

@@ -129,7 +129,8 @@ class _Required:
         if isinstance(field, wtf.BooleanField):
             present = bool(field.data)
         else:
-            present = bool(field.raw_data) and isinstance(field.raw_data[0], str) and field.raw_data[0].strip()
+            raw = field.raw_data[0] if field.raw_data else ""
+            present = isinstance(raw, str) and bool(raw.strip())
         if not present:
             field.errors[:] = []
             raise v.StopValidation(self.message)
@@ -142,6 +143,22 @@ class _Matches:
 
     def __call__(self, form, field):
         if field.data is not None and not self.pattern.fullmatch(field.data):
+            raise v.ValidationError(self.message)
+
+
+class _Range:
+    """Bounds of an integer; a value that did not parse already has its own error."""
+
+    def __init__(self, minimum: int | None, maximum: int | None, message: str):
+        self.minimum, self.maximum, self.message = minimum, maximum, message
+
+    def __call__(self, form, field):
+        value = field.data
+        if value is None:
+            return
+        too_small = self.minimum is not None and value < self.minimum
+        too_large = self.maximum is not None and value > self.maximum
+        if too_small or too_large:
             raise v.ValidationError(self.message)
 
 
@@ -237,8 +254,8 @@ def _make_field(spec: FieldDef, locale: str):
         if spec.min is not None or spec.max is not None:
             key = "range" if spec.min is not None and spec.max is not None else (
                 "min" if spec.min is not None else "max")
-            chain.append(v.NumberRange(min=spec.min, max=spec.max,
-                                       message=messages[key].format(label=label, min=spec.min, max=spec.max)))
+            message = messages[key].format(label=label, min=spec.min, max=spec.max)
+            chain.append(_Range(spec.min, spec.max, message))
             render_kw.update({k: b for k, b in (("min", spec.min), ("max", spec.max)) if b is not None})
         return _StrictIntegerField(validators=chain, invalid_value_message=messages["integer"].format(
             label=label), **common)

@@ -24,7 +24,8 @@ from .fees import FeeRule, parse_fee
 __all__ = [
     "ServiceError", "FieldDef", "DocumentDef", "ServiceDef",
     "FIELD_TYPES", "LEVELS", "ONLINE_LEVELS", "PREFILL_ATTRIBUTES",
-    "parse", "load_file", "load_text", "load_dir", "default_directory", "to_dict", "from_dict", "to_toml", "definition_hash",
+    "parse", "load_file", "load_text", "load_dir", "default_directory", "to_dict", "from_dict", "to_toml",
+    "definition_hash",
 ]
 
 FIELD_TYPES = ("text", "textarea", "date", "integer", "select", "radio", "checkbox", "email", "phone",
@@ -115,6 +116,11 @@ class ServiceDef:
     fields: tuple[FieldDef, ...]
     documents: tuple[DocumentDef, ...]
     source_hash: str = ""
+
+    def __hash__(self) -> int:
+        # ``result`` is a dict, so the generated hash would fail; the source hash identifies
+        # the definition, so equal services hash equally (usable as a cache key).
+        return hash(self.source_hash)
 
     def display_name(self, locale: str = "vi") -> str:
         return self.name_en if locale == "en" and self.name_en else self.name
@@ -420,8 +426,8 @@ def load_dir(directory) -> tuple[list[ServiceDef], list[ServiceError]]:
             errors.append(exc)
             continue
         if service.code in code_owner:
-            errors.append(ServiceError(path.name, "code",
-                                       f"mã thủ tục {service.code!r} đã dùng trong {code_owner[service.code]}"))
+            reason = f"mã thủ tục {service.code!r} đã dùng trong {code_owner[service.code]}"
+            errors.append(ServiceError(path.name, "code", reason))
             continue
         code_owner[service.code] = path.name
         services.append(service)

@@ -33,7 +33,11 @@ def _session_app(tmp_path_factory):
         upgrade()
         for hook in SESSION_HOOKS:
             hook(app)
-    return app
+    yield app
+    with app.app_context():
+        from portal.extensions import db
+        db.session.remove()
+        db.engine.dispose()  # close pooled connections before the interpreter collects them
 
 
 # Features add session-wide set-up here (for example the development PKI, which is slow to create).

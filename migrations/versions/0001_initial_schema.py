@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 23:18:27.075864
+Create Date: 2026-11-27 23:22:01.498338
 
 """
 from alembic import op
@@ -29,7 +29,6 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('current_version_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['current_version_id'], ['service_versions.id'], name='fk_services_current_version', use_alter=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_services')),
     sa.UniqueConstraint('slug', name=op.f('uq_services_slug'))
     )

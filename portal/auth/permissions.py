@@ -70,3 +70,53 @@ def can_be_handler_of(user: User, application: Application) -> bool:
 
 def can_view_attachment(user, attachment) -> bool:
     return can_view_application(user, attachment.application)
+
+
+# -- administration and reports ---------------------------------------------------------------
+
+def can_administer(user) -> bool:
+    """Services, units, staff, calendar and workflows pages: administrators only."""
+    return is_admin(user)
+
+
+def needs_second_factor(user) -> bool:
+    """Administrators and leaders (who sign results and see reports) sign in with a TOTP code too."""
+    return is_admin(user) or has_role(user, "leader")
+
+
+def can_view_reports(user) -> bool:
+    return is_admin(user) or has_role(user, "leader")
+
+
+def can_view_unit_report(user, unit) -> bool:
+    """Admins: every unit. A leader: their own unit and the units below it (a district leader sees the
+    district and its communes, a commune leader only the commune)."""
+    if is_admin(user):
+        return True
+    if not has_role(user, "leader") or unit is None:
+        return False
+    return unit.id == user.unit_id or any(a.id == user.unit_id for a in unit.ancestors())
+
+
+def can_view_document(user, document) -> bool:
+    """The applicant downloads their own documents; staff those their unit issued or of applications they
+    may see."""
+    application = document.application
+    if application is not None and owns_application(user, application):
+        return True
+    if not is_staff(user):
+        return False
+    return user.unit_id == document.unit_id or (application is not None and staff_can_see(user, application))
+
+
+def can_revoke_document(user, document) -> bool:
+    """Only a leader of the issuing unit revokes what the unit signed."""
+    return has_role(user, "leader") and user.unit_id == document.unit_id
+
+
+def can_download_register(user, unit) -> bool:
+    return is_staff(user) and unit is not None and user.unit_id == unit.id
+
+
+def can_view_control_sheet(user, application: Application) -> bool:
+    return staff_can_see(user, application)

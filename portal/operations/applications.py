@@ -29,8 +29,7 @@ def clean_draft_data(definition, data: dict) -> dict:
     by the same validators as on submission; a missing required value is not an error yet."""
     known = {f.name for f in definition.fields}
     given = {k: _nfc(v) for k, v in (data or {}).items() if k in known and v not in (None, "")}
-    clean, errors = validate_data(definition, given)
-    errors = {name: messages for name, messages in errors.items() if name in given}
+    clean, errors = validate_data(definition, given, partial=True)
     if errors:
         raise Invalid("Một số thông tin chưa hợp lệ.", errors=errors)
     return {k: v for k, v in clean.items() if k in given}

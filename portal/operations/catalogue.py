@@ -39,6 +39,8 @@ def publish(definition) -> tuple[ServiceVersion, bool]:
     db.session.flush()
     service.current_version_id = version.id
     service.active = True
+    db.session.flush()
+    db.session.expire(service, ["current"])  # a view-only relationship: reload it from the new id
     return version, True
 
 

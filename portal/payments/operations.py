@@ -57,7 +57,8 @@ def start_online_payment(application, citizen) -> Payment:
     _check_fee_due(application)
     # Whole seconds: vnp_CreateDate carries seconds, and querydr must quote exactly that date back.
     payment = Payment(application=application, provider="vnpay", txn_ref=new_txn_ref(application),
-                      amount=application.fee_amount, state=PENDING, created_at=utcnow().replace(microsecond=0))
+                      amount=application.fee_amount, state=PENDING,
+                      created_at=utcnow().replace(microsecond=0))
     db.session.add(payment)
     db.session.flush()
     return payment
@@ -108,7 +109,8 @@ def handle_ipn(params) -> dict:
     if payment is None:
         return vnpay.ipn_reply(vnpay.IPN_ORDER_NOT_FOUND)
     if result.amount != payment.amount:
-        log.warning("IPN for %s says %s ₫, the portal asked %s ₫", payment.txn_ref, result.amount, payment.amount)
+        log.warning("IPN for %s says %s ₫, the portal asked %s ₫",
+                    payment.txn_ref, result.amount, payment.amount)
         return vnpay.ipn_reply(vnpay.IPN_INVALID_AMOUNT)
     if payment.state != PENDING:
         return vnpay.ipn_reply(vnpay.IPN_ALREADY_CONFIRMED)
@@ -152,8 +154,8 @@ def handle_return(params, viewer) -> ReturnOutcome:
     except PaymentConfigurationError:
         return ReturnOutcome("invalid", "Cổng thanh toán chưa được cấu hình.")
     if not result.valid:
-        return ReturnOutcome("invalid", "Kết quả thanh toán không hợp lệ (sai chữ ký). Nếu tài khoản của bạn đã "
-                                        "bị trừ tiền, vui lòng liên hệ Bộ phận một cửa.")
+        return ReturnOutcome("invalid", "Kết quả thanh toán không hợp lệ (sai chữ ký). Nếu tài khoản của "
+                                        "bạn đã bị trừ tiền, vui lòng liên hệ Bộ phận một cửa.")
     payment = _find_payment(result.txn_ref)
     if payment is None or not owns_application(viewer, payment.application):
         raise NotFound("Không tìm thấy giao dịch thanh toán.")
@@ -171,7 +173,8 @@ def handle_return(params, viewer) -> ReturnOutcome:
 
 # --- at the desk -------------------------------------------------------------------------------------
 
-def record_desk_payment(application, receiver, *, note: str = "", expected_version: int | None = None) -> Payment:
+def record_desk_payment(application, receiver, *, note: str = "",
+                        expected_version: int | None = None) -> Payment:
     """The receiver has taken the fee in cash or by card at the desk: a paid payment, then `pay` fired
     as the receiver (the workflow checks role and unit). Flushed, not committed."""
     if not has_role(receiver, "receiver"):
@@ -217,12 +220,15 @@ _AGREEING = {PAID: {"paid"}, FAILED: {"failed"}, PENDING: {"pending", "unknown"}
 
 def reconcile(*, since: datetime | None = None, provider=None) -> list[Difference]:
     """Every online payment (created since `since`, default the last 90 days) whose state or amount at
-    the gateway differs from the portal's, found by asking the gateway (querydr). Changes nothing."""
+    the gateway differs from the portal's, found by asking the gateway (querydr); and every confirmed
+    online payment the application did not need (paid twice, or after it stopped waiting): money to
+    refund. Changes nothing."""
     provider = provider or get_provider()
     since = since or utcnow() - timedelta(days=90)
     payments = db.session.scalars(
         select(Payment).where(Payment.provider == provider.name, Payment.created_at >= since)
         .order_by(Payment.id)).all()
+    first_paid = _first_paid_payment({p.application_id for p in payments if p.state == PAID})
     differences = []
     for payment in payments:
         code = payment.application.code or f"#{payment.application_id}"
@@ -240,7 +246,29 @@ def reconcile(*, since: datetime | None = None, provider=None) -> list[Differenc
             differences.append(Difference(
                 payment.txn_ref, code, payment.state, status.state, payment.amount, status.amount,
                 "Số tiền tại cổng thanh toán khác số tiền của hồ sơ."))
+        elif payment.state == PAID and first_paid.get(payment.application_id) != payment.id:
+            differences.append(Difference(
+                payment.txn_ref, code, payment.state, status.state, payment.amount, status.amount,
+                "Hồ sơ đã được nộp phí bằng giao dịch khác (thu trùng): cần hoàn tiền cho người nộp."))
+        elif payment.state == PAID and payment.application.paid_at is None:
+            differences.append(Difference(
+                payment.txn_ref, code, payment.state, status.state, payment.amount, status.amount,
+                "Tiền đã thu khi hồ sơ không còn chờ nộp phí (đã rút?): cần hoàn tiền cho người nộp."))
     return differences
+
+
+def _first_paid_payment(application_ids) -> dict[int, int]:
+    """application id -> the payment that paid it (the earliest confirmed, online or at the desk)."""
+    if not application_ids:
+        return {}
+    rows = db.session.execute(
+        select(Payment.application_id, Payment.id).where(Payment.application_id.in_(application_ids),
+                                                         Payment.state == PAID)
+        .order_by(Payment.paid_at, Payment.id)).all()
+    first = {}
+    for application_id, payment_id in rows:
+        first.setdefault(application_id, payment_id)
+    return first
 
 
 def _explain(portal_state: str, gateway_state: str) -> str:

@@ -285,7 +285,8 @@ def call_ipn(url: str, query: str) -> dict:
     """Calls the merchant's IPN URL as VNPay does (HTTP GET, signed result in the query)."""
     separator = "&" if "?" in url else "?"
     try:
-        with urllib.request.urlopen(f"{url}{separator}{query}", timeout=IPN_TIMEOUT) as response:  # noqa: S310
+        target = f"{url}{separator}{query}"
+        with urllib.request.urlopen(target, timeout=IPN_TIMEOUT) as response:  # noqa: S310 (configured URL)
             body = response.read().decode("utf-8")
             status = response.status
     except urllib.error.HTTPError as exc:

@@ -5,6 +5,7 @@ import logging
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from werkzeug.routing import BuildError
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -26,7 +27,8 @@ class PayForm(FlaskForm):
 
 
 class DeskPaymentForm(FlaskForm):
-    note = TextAreaField("Ghi chú (số biên lai giấy, hình thức thu…)", validators=[Optional(), Length(max=500)])
+    note = TextAreaField("Ghi chú (số biên lai giấy, hình thức thu…)",
+                         validators=[Optional(), Length(max=500)])
 
 
 def _application(application_id) -> Application:
@@ -42,11 +44,19 @@ def can_pay_online(application) -> bool:
 
 
 def _application_page(application) -> str:
-    """Where the application itself is shown to this user (the citizen's or the staff desk page)."""
+    """Where the application itself is shown to this user (the citizen's page or the staff desk page);
+    this feature's own page when those are not there."""
     from flask import current_app
-    for endpoint in ("citizen.application", "citizen.application_detail", "staff.application"):
+    endpoints = (("staff.application", "staff.application_detail") if getattr(current_user, "is_staff", False)
+                 else ("citizen.application", "citizen.application_detail"))
+    for endpoint in endpoints:
         if endpoint in current_app.view_functions:
-            return url_for(endpoint, application_id=application.id)
+            try:
+                return url_for(endpoint, application_id=application.id)
+            except BuildError:
+                continue
+    if getattr(current_user, "is_staff", False):
+        return url_for("payments.desk_payment", application_id=application.id)
     return url_for("payments.pay_online", application_id=application.id)
 
 

@@ -115,7 +115,8 @@ def response_message(code: str | None) -> str:
 
 
 def status_message(code: str | None) -> str:
-    return TRANSACTION_STATUSES.get(code or "", f"Trạng thái giao dịch không xác định (mã {code or 'không rõ'}).")
+    return TRANSACTION_STATUSES.get(
+        code or "", f"Trạng thái giao dịch không xác định (mã {code or 'không rõ'}).")
 
 
 # --- values -------------------------------------------------------------------------------------------
@@ -257,9 +258,9 @@ def build_payment_url(gateway_url: str, secret: str, request: PaymentRequest) ->
     return f"{gateway_url}{separator}{signed_query(request.params(), secret)}"
 
 
-REQUIRED_PAY_FIELDS = ("vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_Amount", "vnp_CurrCode", "vnp_TxnRef",
-                       "vnp_OrderInfo", "vnp_OrderType", "vnp_Locale", "vnp_ReturnUrl", "vnp_IpAddr",
-                       "vnp_CreateDate")
+REQUIRED_PAY_FIELDS = ("vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_Amount", "vnp_CurrCode",
+                       "vnp_TxnRef", "vnp_OrderInfo", "vnp_OrderType", "vnp_Locale", "vnp_ReturnUrl",
+                       "vnp_IpAddr", "vnp_CreateDate")
 
 
 def check_pay_request(params: Mapping[str, str]) -> list[str]:

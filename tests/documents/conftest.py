@@ -7,7 +7,7 @@ import pytest
 
 def pdf_text(pdf: bytes) -> str:
     """The text of a PDF, NFC-normalised, with runs of white space folded (layout may wrap lines)."""
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
     text = unicodedata.normalize("NFC", out.stdout.decode("utf-8"))
     return " ".join(text.split())
 

@@ -110,7 +110,7 @@ def test_other_merchants_expired_requests_and_repeated_keys_are_refused(gateway)
     assert client.get(payment_url() + "&vnp_Amount=1").status_code == 400
 
 
-def test_success_calls_the_ipn_server_side_then_returns_the_browser_with_the_same_signed_result(gateway, merchant):
+def test_success_calls_the_ipn_then_returns_the_browser_with_the_same_signed_result(gateway, merchant):
     client = gateway.test_client()
     _, token, number = open_page(client, payment_url())
     answer = choose(client, token, number, "success")
@@ -127,7 +127,8 @@ def test_success_calls_the_ipn_server_side_then_returns_the_browser_with_the_sam
     assert (method, path) == ("GET", "/payments/vnpay/ipn")
     assert ipn == returned
     stored = sandbox.get_store(gateway).get(number)
-    assert stored["status"] == "00" and stored["ipn"]["reply"] == {"RspCode": "00", "Message": "Confirm Success"}
+    assert stored["status"] == "00"
+    assert stored["ipn"]["reply"] == {"RspCode": "00", "Message": "Confirm Success"}
 
     # A second click settles nothing again and calls no second IPN.
     again = choose(client, token, number, "cancel")
@@ -213,7 +214,8 @@ def test_the_provider_queries_the_sandbox_over_http(tmp_path, merchant, http_ser
 
     Payment.created_at = created_at
     with http_server(gateway) as base:
-        provider = VNPayProvider(TMN, SECRET, base + "/sandbox/vnpay/paymentv2/vpcpay.html", base + SANDBOX_API_PATH)
+        provider = VNPayProvider(TMN, SECRET, base + "/sandbox/vnpay/paymentv2/vpcpay.html",
+                                 base + SANDBOX_API_PATH)
         assert provider.query(Payment).state == "unknown"
         url = provider.start(Payment, "http://localhost/payments/vnpay/return", "", "127.0.0.1", "vi")
         client = gateway.test_client()

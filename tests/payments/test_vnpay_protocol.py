@@ -26,7 +26,8 @@ def expected_hmac(data: str, secret: str = SECRET) -> str:
 def fixed_request(**changes):
     values = dict(
         tmn_code="DVCSANDB", amount=1_500_000, txn_ref="HS12T261127153000AB12CD",
-        order_info="Thanh toán phí hồ sơ H62.01-261127-0001", return_url="https://dvc.example.vn/payments/vnpay/return",
+        order_info="Thanh toán phí hồ sơ H62.01-261127-0001",
+        return_url="https://dvc.example.vn/payments/vnpay/return",
         ip_addr="203.0.113.7", created_at=datetime(2026, 11, 27, 8, 30, 0, tzinfo=timezone.utc), locale="vn")
     values.update(changes)
     return vnpay.PaymentRequest(**values)
@@ -85,7 +86,8 @@ def test_amounts_travel_times_one_hundred():
 
 def gateway_result(**changes):
     params = {
-        "vnp_Amount": "150000000", "vnp_BankCode": "NCB", "vnp_BankTranNo": "VNP14000001", "vnp_CardType": "ATM",
+        "vnp_Amount": "150000000", "vnp_BankCode": "NCB", "vnp_BankTranNo": "VNP14000001",
+        "vnp_CardType": "ATM",
         "vnp_OrderInfo": "Thanh toan phi ho so H62.01-261127-0001", "vnp_PayDate": "20261127153512",
         "vnp_ResponseCode": "00", "vnp_TmnCode": "DVCSANDB", "vnp_TransactionNo": "14000001",
         "vnp_TransactionStatus": "00", "vnp_TxnRef": "HS12T261127153000AB12CD"}

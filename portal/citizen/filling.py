@@ -1,0 +1,156 @@
+"""Between a service form on the page and the application operations: which values were given, what a draft
+may keep, the scans to attach, where an operation's errors belong, and the fee for the data on screen."""
+from datetime import date
+
+from services.forms import serialize
+
+from ..formatting import vn_date
+from ..operations import OperationError
+from ..operations import applications as ops
+from .forms import DOC_PREFIX, UNIT_FIELD, doc_field_name
+
+
+def add_error(field, message: str):
+    # A field that was never validated holds its errors in an immutable tuple.
+    field.errors = list(field.errors) + [message]
+
+
+def form_values(definition, data: dict) -> dict:
+    """Stored JSON values as the form fields expect them (a date field needs a date)."""
+    values = {}
+    for spec in definition.fields:
+        value = (data or {}).get(spec.name)
+        if value is None:
+            continue
+        if spec.type == "date" and isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                continue
+        values[spec.name] = value
+    return values
+
+
+def _given(field) -> bool:
+    if field.type == "BooleanField":
+        return bool(field.data)
+    raw = field.raw_data or []
+    return bool(raw) and isinstance(raw[0], str) and bool(raw[0].strip())
+
+
+def check_fields(form, definition, *, complete: bool) -> bool:
+    """Validates the form. A draft (`complete=False`) may leave fields empty, but what it holds must be
+    valid; a submission needs everything. Returns whether no error is left."""
+    form.validate()
+    if not complete:
+        for spec in definition.fields:
+            field = form[spec.name]
+            if not _given(field):
+                field.errors = []
+    return not has_errors(form)
+
+
+def has_errors(form) -> bool:
+    return any(field.errors for field in form)
+
+
+def field_data(form, definition, *, complete: bool) -> dict:
+    """The clean values to store: a draft keeps only what was given; an unticked box is not an answer."""
+    data = {}
+    for name, value in serialize(form).items():
+        if value is None or (value is False and not complete):
+            continue
+        if not complete and not _given(form[name]):
+            continue
+        data[name] = value
+    return data
+
+
+def uploads(form, definition):
+    """(document, file) for every input that carries a file (an empty input sends no file)."""
+    for document in definition.documents:
+        upload = form[doc_field_name(document.key)].data
+        if upload is not None and getattr(upload, "filename", None):
+            yield document, upload
+
+
+def require_documents(form, definition, attached_keys) -> bool:
+    """Before a submission touches the database: every required document is stored or chosen now."""
+    chosen = {document.key for document, _upload in uploads(form, definition)}
+    complete = True
+    for document in definition.documents:
+        if document.required and document.key not in chosen and document.key not in attached_keys:
+            add_error(form[doc_field_name(document.key)], f"Vui lòng đính kèm {document.label}.")
+            complete = False
+    return complete
+
+
+def attach_uploads(application, user, form, definition) -> bool:
+    """Attaches every chosen file; each refusal (type, size, empty) is put beside its input. The caller
+    rolls back when this returns False, which also deletes the files already written."""
+    accepted = True
+    for document, upload in uploads(form, definition):
+        try:
+            ops.attach(application, user, document.key, upload.stream, upload.filename)
+        except OperationError as exc:
+            add_error(form[doc_field_name(document.key)], exc.message)
+            accepted = False
+    return accepted
+
+
+def place_errors(form, exc: OperationError) -> str | None:
+    """Puts an operation's errors beside the fields they name. Returns the message when none of them
+    belongs to a field on this form (the page shows it on top)."""
+    placed = False
+    for name, messages in (exc.errors or {}).items():
+        target = name
+        if name.startswith("documents."):
+            target = DOC_PREFIX + name[len("documents."):]
+        elif name == "unit":
+            target = UNIT_FIELD
+        field = form._fields.get(target)
+        if field is None:
+            continue
+        for message in messages:
+            add_error(field, message)
+        placed = True
+    return None if placed else exc.message
+
+
+def fee_preview(definition, form) -> int | None:
+    """The fee for the values now in the form, or None while a value it depends on is missing or wrong."""
+    rule = definition.fee
+    values = {}
+    for name in rule.referenced_fields:
+        field = form[name]
+        value = field.data
+        if field.errors or isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return None
+        values[name] = value
+    try:
+        return rule.compute(values)
+    except ValueError:
+        return None
+
+
+def fee_inputs(definition) -> list[str]:
+    """Labels of the fields the fee depends on (to say what to fill in before it can be computed)."""
+    return [definition.field(name).label for name in definition.fee.referenced_fields if definition.field(name)]
+
+
+def display_value(spec, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if spec.type == "checkbox":
+        return "Có" if value else "Không"
+    if spec.type == "date" and isinstance(value, str):
+        try:
+            return vn_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
+def display_rows(definition, data: dict) -> list[tuple[str, str]]:
+    """(label, value) for every field of the definition the application was made under."""
+    return [(spec.label, display_value(spec, (data or {}).get(spec.name))) for spec in definition.fields]

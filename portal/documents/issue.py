@@ -1,0 +1,180 @@
+"""Issuing a document: number it, render it once, sign it, store the bytes. Downloads always return those
+bytes; nothing is rendered again for an issued document."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import unicodedata
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from .. import storage
+from ..extensions import db
+from ..models import AuditLog, Document
+from ..operations import Invalid
+from ..operations.counters import next_value
+from ..timeutil import to_vn, utcnow
+from . import contexts
+from .keys import signer_store
+from .pki import PkiError
+from .render import render_pdf, template_exists
+from .signing import sign_pdf
+
+log = logging.getLogger(__name__)
+
+KINDS = ("receipt", "supplement_request", "refusal", "apology", "control_sheet", "register", "result",
+         "denial", "payment_receipt")
+# Abbreviations in the number "12/2026/TNHS" (Decree 30/2020: number / year / kind abbreviation).
+NUMBER_SUFFIX = {
+    "receipt": "TNHS", "supplement_request": "YCBS", "refusal": "TCHS", "apology": "XLHS",
+    "control_sheet": "KSHS", "register": "STD", "result": "KQ", "denial": "TB-KGQ", "payment_receipt": "BL",
+}
+TITLES = {
+    "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+    "supplement_request": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "refusal": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+    "apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+    "control_sheet": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+    "register": "Sổ theo dõi hồ sơ",
+    "result": "Kết quả giải quyết thủ tục hành chính",
+    "denial": "Thông báo về việc không giải quyết hồ sơ",
+    "payment_receipt": "Biên lai thu phí, lệ phí",
+}
+DESK_KINDS = ("receipt", "supplement_request", "refusal", "payment_receipt")
+# No 0/O or 1/I/L: people type the code from paper. 16 symbols of 30 = 78 bits, not guessable.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_verification_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
+    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+
+
+def normalize_code(code: str) -> str:
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    return "-".join(cleaned[i:i + 4] for i in range(0, len(cleaned), 4))
+
+
+def verification_url(code: str) -> str:
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/verify/{code}"
+
+
+def result_template(application) -> tuple[str, str]:
+    """The service version's result template, or the generic result when no template of that name ships."""
+    definition = (application.service_version.definition or {}) if application.service_version else {}
+    result = definition.get("result") or {}
+    name = result.get("template") or ""
+    title = result.get("title") or TITLES["result"]
+    return (name if template_exists(name) else "generic_result"), title
+
+
+def _issuing_unit(application, actor, unit):
+    if unit is not None:
+        return unit
+    # The one who signs issues it: after `approve` at the district the application is about to go back to
+    # the commune desk, but the district decided.
+    if actor is not None and getattr(actor, "kind", None) == "staff" and actor.unit is not None:
+        return actor.unit
+    return application.current_unit
+
+
+def next_number(unit, kind: str, day: date) -> str:
+    value = next_value(f"doc:{unit.id}:{kind}:{day.year}")
+    return f"{value:02d}/{day.year}/{NUMBER_SUFFIX.get(kind, kind.upper())}"
+
+
+def sign_for_unit(pdf: bytes, unit, *, reason: str) -> tuple[bytes, bool]:
+    """Signs with the unit's key. Without one the document is issued unsigned (and says so on the
+    verification page) unless DOCUMENTS_REQUIRE_SIGNATURE is set, as it should be in production."""
+    try:
+        signer = signer_store().signer_for(unit.slug)
+    except PkiError:
+        if current_app.config.get("DOCUMENTS_REQUIRE_SIGNATURE"):
+            raise
+        log.warning("no signing key for unit %s: document issued unsigned", unit.slug)
+        return pdf, False
+    return sign_pdf(pdf, signer, reason=reason, location=unit.short_name or unit.name), True
+
+
+def issue_document(application, kind: str, *, actor, template: str | None = None, extra: dict | None = None,
+                   unit=None, title: str | None = None) -> Document:
+    """Numbers, renders, signs and stores one document of `kind` for `application`; supersedes the
+    application's earlier live document of the same kind. Adds the row (flushed, not committed)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown document kind {kind!r}")
+    template = template or kind
+    if not template_exists(template):
+        raise LookupError(f"no document template named {template!r}")
+    # Inside a transition the event is still pending and later effects write into its `details` dict in
+    # place; an autoflush here would INSERT it early and those later writes would be lost. So nothing but
+    # the new document row is flushed.
+    with db.session.no_autoflush:
+        return _issue(application, kind, actor=actor, template=template, extra=extra, unit=unit, title=title)
+
+
+def _issue(application, kind, *, actor, template, extra, unit, title) -> Document:
+    unit = _issuing_unit(application, actor, unit)
+    now = utcnow()
+    today = to_vn(now).date()
+    title = title or TITLES[kind]
+    number = next_number(unit, kind, today)
+    code = new_verification_code()
+    while db.session.execute(select(Document.id).where(Document.code == code)).first() is not None:
+        code = new_verification_code()  # practically never: 78 random bits
+    signer = contexts.signer_context(actor)
+    context = {
+        "title": title,
+        "number": number,
+        "date": today,
+        "unit": contexts.unit_context(unit, desk=kind in DESK_KINDS),
+        "signer": signer,
+        "verification": {"code": code, "url": verification_url(code)},
+        "application": contexts.application_context(application),
+        "decision": {"text": "", "note": ""},
+    }
+    context.update(extra or {})
+    pdf = render_pdf(template, context)
+    pdf, signed = sign_for_unit(pdf, unit, reason=title)
+    stored_name = storage.save("documents", pdf, ".pdf")
+    document = Document(
+        code=code, kind=kind, number=number, title=title, application=application, unit_id=unit.id,
+        holder_name=context["application"]["applicant"]["name"], signer_name=signer["name"],
+        signer_title=signer["title"], stored_name=stored_name, sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf), signed=signed, issued_at=now, issued_by_id=actor.id if actor is not None else None,
+        details={"template": template})
+    previous = [d for d in application.documents
+                if d.kind == kind and d.revoked_at is None and d.superseded_by_id is None and d is not document]
+    db.session.add(document)
+    db.session.flush([document])
+    for old in previous:
+        old.superseded_by_id = document.id
+    return document
+
+
+def read_document(document: Document) -> bytes:
+    """The stored bytes, exactly as issued."""
+    return storage.read("documents", document.stored_name)
+
+
+def revoke_document(document: Document, actor, reason: str) -> Document:
+    """Marks the document revoked (it stays verifiable, as revoked). The caller checks the permission and
+    commits."""
+    reason = unicodedata.normalize("NFC", (reason or "").strip())
+    if not reason:
+        message = "Vui lòng nhập lý do thu hồi văn bản."
+        raise Invalid(message, errors={"reason": [message]})
+    if len(reason) > 2000:
+        message = "Lý do thu hồi không quá 2000 ký tự."
+        raise Invalid(message, errors={"reason": [message]})
+    if document.revoked_at is not None:
+        raise Invalid("Văn bản này đã bị thu hồi.", code="already_revoked")
+    document.revoked_at = utcnow()
+    document.revoked_reason = reason
+    document.revoked_by_id = actor.id
+    db.session.add(AuditLog(actor_id=actor.id, action="document.revoke", target=f"document:{document.id}",
+                            details={"code": document.code, "number": document.number, "reason": reason}))
+    db.session.flush()
+    return document

@@ -1,0 +1,127 @@
+"""Pages of the documents feature: public verification, downloads, revocation, the control sheet and the
+register. Views check access with the named predicates and commit once."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import DateField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..auth.permissions import (can_download_register, can_revoke_document, can_view_control_sheet,
+                                can_view_document)
+from ..extensions import db
+from ..forms_common import nfc
+from ..models import Application, Document
+from ..operations import Invalid
+from ..timeutil import vn_today
+from .issue import read_document, revoke_document
+from .qr import qr_svg
+from .sheets import MAX_REGISTER_DAYS, render_control_sheet, render_register
+from .verify import find_by_code, verification
+
+bp = Blueprint("documents", __name__)
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField("Lý do thu hồi", filters=[nfc], validators=[
+        DataRequired("Vui lòng nhập lý do thu hồi văn bản."), Length(max=2000, message="Không quá 2000 ký tự.")])
+
+
+class RegisterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET that only reads: the period goes in the URL
+
+    start = DateField("Từ ngày", validators=[DataRequired("Vui lòng chọn ngày bắt đầu.")])
+    end = DateField("Đến ngày", validators=[DataRequired("Vui lòng chọn ngày kết thúc.")])
+
+    def validate_end(self, field):
+        if self.start.data and field.data:
+            if field.data < self.start.data:
+                raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu.")
+            if (field.data - self.start.data).days > MAX_REGISTER_DAYS:
+                raise ValidationError("Mỗi lần in tối đa một năm.")
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def document_filename(document: Document) -> str:
+    return f"{document.kind}-{document.code}.pdf"
+
+
+def _document_for(user, document_id: int, predicate=can_view_document) -> Document:
+    document = db.session.get(Document, document_id)
+    if document is None or not predicate(user, document):
+        abort(404)
+    return document
+
+
+@bp.route("/verify/<code>")
+def verify(code):
+    document = find_by_code(code)
+    if document is None:
+        abort(404)
+    info = verification(document)
+    return render_template("public/verify.html", info=info, qr=qr_svg(request.url))
+
+
+@bp.route("/van-ban/<int:document_id>")
+@login_required
+def download(document_id):
+    document = _document_for(current_user, document_id)
+    return pdf_response(read_document(document), document_filename(document))
+
+
+@bp.route("/van-ban/<int:document_id>/thu-hoi", methods=["GET", "POST"])
+@login_required
+def revoke(document_id):
+    document = _document_for(current_user, document_id)
+    if not can_revoke_document(current_user, document):
+        abort(403)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            revoke_document(document, current_user, form.reason.data)
+        except Invalid as refusal:
+            db.session.rollback()
+            form.reason.errors = list(refusal.errors.get("reason", [refusal.message]))
+        else:
+            db.session.commit()
+            flash(f"Đã thu hồi văn bản số {document.number}.", "success")
+            return redirect(url_for("documents.verify", code=document.code))
+    return render_template("documents_pages/revoke.html", form=form, document=document,
+                           info=verification(document)), (422 if form.errors else 200)
+
+
+@bp.route("/ho-so/<int:application_id>/phieu-kiem-soat")
+@login_required
+def control_sheet(application_id):
+    application = db.session.get(Application, application_id)
+    if application is None or not can_view_control_sheet(current_user, application):
+        abort(404)
+    pdf = render_control_sheet(application, unit=current_user.unit, actor=current_user)
+    return pdf_response(pdf, f"phieu-kiem-soat-{application.code or application.id}.pdf")
+
+
+@bp.route("/van-ban/so-theo-doi")
+@login_required
+def register():
+    unit = current_user.unit if current_user.is_authenticated else None
+    if not can_download_register(current_user, unit):
+        abort(404)
+    form = RegisterForm(request.args if request.args else None)
+    if request.args and form.validate():
+        pdf = render_register(unit, form.start.data, form.end.data, actor=current_user)
+        return pdf_response(pdf, f"so-theo-doi-{unit.slug}-{form.start.data}-{form.end.data}.pdf")
+    if not request.args:
+        today = vn_today()
+        form.start.data, form.end.data = date(today.year, today.month, 1), today
+    return render_template("documents_pages/register.html", form=form, unit=unit), (422 if form.errors else 200)

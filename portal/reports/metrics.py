@@ -1,0 +1,310 @@
+"""The period figures of a unit and its children (DESIGN.md §7), by service and by receiving unit.
+
+Definitions, for a period [from, to] of Vietnam dates (start = 00:00 of `from`, end = 24:00 of `to`,
+Asia/Ho_Chi_Minh). An application belongs to the unit that received it (`unit_id`), so a liên thông
+application stays in its commune's figures and in the district's through the tree.
+
+- received: `carried_over` (submitted before the start and neither decided nor ended by then), `online`
+  and `counter` (submitted during the period, by `channel`). The office receives an application when it
+  is submitted (online, or entered at the desk), which is also what the refused and withdrawn figures
+  count from, so the period balances:
+  carried_over + online + counter = resolved + refused + withdrawn + in_progress + waiting_citizen.
+- resolved: decided (approved or denied) or otherwise ended during the period, except refusals and
+  withdrawals, split by the Vietnam day of the resolution against `due_date`: before it `early`, on it
+  `on_time`, after it `late`.
+- in_progress, at the end of the period: `overdue` when the due date is before the last day of the
+  period, else `on_time` (not yet accepted: no due date, on time).
+- waiting_citizen: still open now and waiting for the citizen (`supplement_requested`,
+  `awaiting_payment`). History keeps no state per day, so for a past period an application that was
+  paused then but has moved on since counts as in progress.
+- refused, withdrawn: ended in the period in that state.
+- on_time_rate = (early + on_time) / resolved; online_rate = online / (online + counter); None when the
+  denominator is 0.
+- satisfaction: ratings given during the period, by value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import and_, func, not_, or_, select
+
+from ..extensions import db
+from ..models import Application, Rating, Service, ServiceVersion, Unit
+from ..operations import Invalid
+from ..timeutil import VN, vn_today
+from .sqltime import vn_day
+
+WAITING_STATES = ("supplement_requested", "awaiting_payment")
+NOT_RESOLVED_ENDINGS = ("refused", "withdrawn")
+RATING_VALUES = ("satisfied", "normal", "unsatisfied")
+MAX_PERIOD_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(0), VN)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(0), VN)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> "Period":
+        first = date(year, month, 1)
+        following = date(year + (month == 12), month % 12 + 1, 1)
+        return cls(first, following - timedelta(days=1))
+
+
+def parse_period(from_text: str | None, to_text: str | None, today: date | None = None) -> Period:
+    """`from`/`to` as ISO dates; defaults: the current month up to today. Raises Invalid by field."""
+    today = today or vn_today()
+    errors = {}
+    values = {}
+    for key, text, default in (("from", from_text, today.replace(day=1)), ("to", to_text, today)):
+        if text in (None, ""):
+            values[key] = default
+            continue
+        try:
+            values[key] = date.fromisoformat(str(text).strip())
+        except ValueError:
+            errors[key] = ["Ngày không hợp lệ (định dạng năm-tháng-ngày, ví dụ 2026-01-31)."]
+    if not errors and values["from"] > values["to"]:
+        errors["to"] = ["Ngày kết thúc phải sau hoặc trùng ngày bắt đầu."]
+    if not errors and (values["to"] - values["from"]).days > MAX_PERIOD_DAYS:
+        errors["to"] = ["Kỳ báo cáo dài tối đa 3 năm."]
+    if errors:
+        raise Invalid("Kỳ báo cáo không hợp lệ.", errors=errors)
+    return Period(values["from"], values["to"])
+
+
+@dataclass
+class Figures:
+    carried_over: int = 0
+    online: int = 0
+    counter: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+    in_progress_on_time: int = 0
+    overdue: int = 0
+    waiting_citizen: int = 0
+    refused: int = 0
+    withdrawn: int = 0
+    satisfied: int = 0
+    normal: int = 0
+    unsatisfied: int = 0
+
+    def add(self, other: "Figures") -> "Figures":
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return self
+
+    @property
+    def received(self) -> int:
+        return self.carried_over + self.online + self.counter
+
+    @property
+    def resolved(self) -> int:
+        return self.early + self.on_time + self.late
+
+    @property
+    def in_progress(self) -> int:
+        return self.in_progress_on_time + self.overdue
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.early + self.on_time, self.resolved)
+
+    @property
+    def online_rate(self) -> float | None:
+        return _rate(self.online, self.online + self.counter)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
+    def summary(self) -> dict:
+        """The shape of GET /api/v1/reports/summary (DESIGN.md §7)."""
+        return {
+            "received": {"carried_over": self.carried_over, "online": self.online, "counter": self.counter},
+            "resolved": {"early": self.early, "on_time": self.on_time, "late": self.late},
+            "in_progress": {"on_time": self.in_progress_on_time, "overdue": self.overdue},
+            "waiting_citizen": self.waiting_citizen,
+            "refused": self.refused,
+            "withdrawn": self.withdrawn,
+            "on_time_rate": self.on_time_rate,
+            "online_rate": self.online_rate,
+            "satisfaction": {"satisfied": self.satisfied, "normal": self.normal,
+                             "unsatisfied": self.unsatisfied},
+        }
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+@dataclass
+class Row:
+    """One line of a breakdown: a service or a unit."""
+    key: int
+    name: str
+    figures: Figures
+
+
+@dataclass
+class Report:
+    unit: Unit | None  # None: every unit (an administrator's whole-portal report)
+    period: Period
+    total: Figures = field(default_factory=Figures)
+    by_service: list[Row] = field(default_factory=list)
+    by_unit: list[Row] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.unit.name if self.unit is not None else "Toàn tỉnh"
+
+
+# -- scope ---------------------------------------------------------------------------------------
+
+def scope_unit_ids(unit: Unit | None) -> list[int] | None:
+    """The unit, every unit below it, and every unit merged into one of those (their history stays
+    with the survivor). None means every unit."""
+    if unit is None:
+        return None
+    rows = db.session.execute(select(Unit.id, Unit.parent_id, Unit.merged_into_id)).all()
+    below: dict[int, list[int]] = {}
+    for unit_id, parent_id, merged_into_id in rows:
+        for owner in {parent_id, merged_into_id} - {None}:
+            below.setdefault(owner, []).append(unit_id)
+    found, queue = {unit.id}, [unit.id]
+    while queue:
+        for child in below.get(queue.pop(), ()):
+            if child not in found:
+                found.add(child)
+                queue.append(child)
+    return sorted(found)
+
+
+# -- the figures ---------------------------------------------------------------------------------
+
+def _count(condition):
+    return func.coalesce(func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def _columns(period: Period):
+    a = Application
+    start, end = period.start, period.end
+    closed = func.coalesce(a.decided_at, a.completed_at)
+    closed_in_period = and_(closed >= start, closed < end)
+    open_at_end = or_(closed.is_(None), closed >= end)
+    waiting_now = and_(closed.is_(None), a.state.in_(WAITING_STATES))
+    resolved = and_(closed_in_period, a.state.not_in(NOT_RESOLVED_ENDINGS))
+    resolved_day = vn_day(closed)
+    return [
+        _count(and_(a.submitted_at < start, or_(closed.is_(None), closed >= start))).label("carried_over"),
+        _count(and_(a.submitted_at >= start, a.channel == "online")).label("online"),
+        _count(and_(a.submitted_at >= start, a.channel != "online")).label("counter"),
+        _count(and_(resolved, a.due_date.is_not(None), resolved_day < a.due_date)).label("early"),
+        _count(and_(resolved, or_(a.due_date.is_(None), resolved_day == a.due_date))).label("on_time"),
+        _count(and_(resolved, a.due_date.is_not(None), resolved_day > a.due_date)).label("late"),
+        _count(and_(open_at_end, not_(waiting_now),
+                    or_(a.due_date.is_(None), a.due_date >= period.last))).label("in_progress_on_time"),
+        _count(and_(open_at_end, not_(waiting_now), a.due_date < period.last)).label("overdue"),
+        _count(waiting_now).label("waiting_citizen"),
+        _count(and_(closed_in_period, a.state == "refused")).label("refused"),
+        _count(and_(closed_in_period, a.state == "withdrawn")).label("withdrawn"),
+    ]
+
+
+COUNT_NAMES = ("carried_over", "online", "counter", "early", "on_time", "late", "in_progress_on_time",
+               "overdue", "waiting_citizen", "refused", "withdrawn")
+
+
+def figures_statement(period: Period, unit_ids: list[int] | None):
+    """One aggregate query over the applications alive during the period, grouped by receiving unit and
+    service. Alive = submitted before the end and not completed before the start: an application
+    completed before the start was also decided before it (`decided_at <= completed_at`)."""
+    a = Application
+    stmt = (select(a.unit_id, a.service_id, *_columns(period))
+            .where(a.submitted_at < period.end, or_(a.completed_at.is_(None), a.completed_at >= period.start))
+            .group_by(a.unit_id, a.service_id))
+    if unit_ids is not None:
+        stmt = stmt.where(a.unit_id.in_(unit_ids))
+    return stmt
+
+
+def ratings_statement(period: Period, unit_ids: list[int] | None):
+    stmt = (select(Rating.unit_id, Rating.service_id, Rating.value, func.count())
+            .where(Rating.created_at >= period.start, Rating.created_at < period.end)
+            .group_by(Rating.unit_id, Rating.service_id, Rating.value))
+    if unit_ids is not None:
+        stmt = stmt.where(Rating.unit_id.in_(unit_ids))
+    return stmt
+
+
+def build_report(unit: Unit | None, period: Period) -> Report:
+    unit_ids = scope_unit_ids(unit)
+    cells: dict[tuple[int, int], Figures] = {}
+    for row in db.session.execute(figures_statement(period, unit_ids)):
+        cells[(row.unit_id, row.service_id)] = Figures(**{name: int(getattr(row, name)) for name in COUNT_NAMES})
+    for unit_id, service_id, value, count in db.session.execute(ratings_statement(period, unit_ids)):
+        if value in RATING_VALUES:
+            cell = cells.setdefault((unit_id, service_id), Figures())
+            setattr(cell, value, getattr(cell, value) + count)
+    report = Report(unit=unit, period=period)
+    per_unit: dict[int, Figures] = {}
+    per_service: dict[int, Figures] = {}
+    for (unit_id, service_id), figures in cells.items():
+        report.total.add(figures)
+        per_unit.setdefault(unit_id, Figures()).add(figures)
+        per_service.setdefault(service_id, Figures()).add(figures)
+    unit_names = _unit_names(unit_ids)
+    service_names = _service_names()
+    report.by_unit = sorted((Row(k, unit_names.get(k, str(k)), f) for k, f in per_unit.items()),
+                            key=lambda r: r.name)
+    report.by_service = sorted((Row(k, service_names.get(k, str(k)), f) for k, f in per_service.items()),
+                               key=lambda r: r.name)
+    return report
+
+
+def summary(unit: Unit | None, period: Period) -> dict:
+    return build_report(unit, period).total.summary()
+
+
+def _unit_names(unit_ids) -> dict[int, str]:
+    stmt = select(Unit.id, Unit.name)
+    if unit_ids is not None:
+        stmt = stmt.where(Unit.id.in_(unit_ids))
+    return dict(db.session.execute(stmt).all())
+
+
+def _service_names() -> dict[int, str]:
+    stmt = select(Service.id, ServiceVersion.name).join(ServiceVersion, Service.current_version_id == ServiceVersion.id)
+    return dict(db.session.execute(stmt).all())
+
+
+# -- who sees what -------------------------------------------------------------------------------
+
+def report_units_for(user) -> list[Unit]:
+    """The units this person may choose in the report form, top first."""
+    from ..auth.permissions import can_view_unit_report, is_admin
+    if is_admin(user):
+        units = db.session.execute(select(Unit).order_by(Unit.level, Unit.name)).scalars().all()
+    elif user.unit is not None:
+        units = [u for u in _subtree(user.unit) if can_view_unit_report(user, u)]
+    else:
+        return []
+    order = {"province": 0, "district": 1, "commune": 2}
+    return sorted(units, key=lambda u: (not u.active, order.get(u.level, 9), u.name))
+
+
+def _subtree(unit: Unit) -> list[Unit]:
+    ids = scope_unit_ids(unit)
+    return db.session.execute(select(Unit).where(Unit.id.in_(ids))).scalars().all()

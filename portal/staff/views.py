@@ -1,0 +1,166 @@
+"""The staff desk pages: the inbox, the unit's register, the application desk with its actions, handler
+assignment and the attachments. Views check access, call an operation and commit once."""
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..auth.permissions import staff_can_see, is_staff
+from ..extensions import db
+from ..models import Application
+from ..operations import Conflict, Invalid, NotFound
+from ..operations.calendar import current_calendar
+from ..operations.processing import assign_handler, perform
+from ..operations.transitions import available_actions
+from ..timeutil import vn_today
+from ..views_common import send_attachment
+from ..workflows_registry import get_workflow
+from . import desk
+from .forms import ActionForm, AssignForm
+from .inbox import (DUE_FILTERS, PER_PAGE, InboxFilters, due_badge, inbox_counts, inbox_query, services_waiting,
+                    state_labels, unit_register_query, waiting_states)
+
+bp = Blueprint("staff", __name__, url_prefix="/can-bo")
+
+
+def staff_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not is_staff(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def _visible(application_id) -> Application:
+    """Another unit's application is not found, never forbidden: its existence is not disclosed."""
+    application = db.session.get(Application, application_id)
+    if application is None or not staff_can_see(current_user, application):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    return application
+
+
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@bp.get("/hop-viec")
+@staff_required
+def inbox():
+    user = current_user._get_current_object()
+    filters = InboxFilters.from_args(request.args, user)
+    today, calendar = vn_today(), current_calendar()
+    page = db.paginate(inbox_query(user, filters, today, calendar), page=_page_number(), per_page=PER_PAGE,
+                       error_out=False)
+    return render_template(
+        "staff/inbox.html", page=page, filters=filters, counts=inbox_counts(user, today, calendar),
+        states=waiting_states(user), labels=state_labels(), services=services_waiting(user),
+        due_filters=DUE_FILTERS, badge=lambda a: due_badge(a, today, calendar))
+
+
+@bp.get("/ho-so")
+@staff_required
+def unit_register():
+    user = current_user._get_current_object()
+    code = (request.args.get("code") or "").strip()[:60]
+    today, calendar = vn_today(), current_calendar()
+    page = db.paginate(unit_register_query(user, code), page=_page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template("staff/unit_register.html", page=page, code=code, labels=state_labels(),
+                           badge=lambda a: due_badge(a, today, calendar))
+
+
+def _render_desk(application, *, failed_action=None, failed_form=None, assign_form=None, alert=None,
+                 status=200):
+    user = current_user._get_current_object()
+    transitions = available_actions(application, user)
+    forms = {}
+    for transition in transitions:
+        if transition.action == failed_action and failed_form is not None:
+            failed_form.version.data = application.version
+            forms[transition.action] = failed_form
+        else:
+            forms[transition.action] = ActionForm(formdata=None, version=application.version)
+    handlers = desk.assignable_handlers(application, user)
+    if handlers:
+        assign_form = assign_form or AssignForm(formdata=None, handler=application.handler_id,
+                                                version=application.version)
+        assign_form.handler.choices = [(h.id, h.full_name + (f" — {h.title}" if h.title else ""))
+                                       for h in handlers]
+        assign_form.version.data = application.version
+    else:
+        assign_form = None
+    today, calendar = vn_today(), current_calendar()
+    html = render_template(
+        "staff/application.html", application=application, workflow=get_workflow(application.workflow),
+        state_label=desk.state_label(application), data_rows=desk.data_rows(application),
+        document_rows=desk.document_rows(application), history=desk.history_rows(application),
+        transitions=transitions, forms=forms, failed_action=failed_action, assign_form=assign_form,
+        alert=alert, conflict=status == 409, badge=due_badge(application, today, calendar))
+    return html, status
+
+
+@bp.get("/ho-so/<int:application_id>")
+@staff_required
+def application(application_id):
+    return _render_desk(_visible(application_id))
+
+
+@bp.post("/ho-so/<int:application_id>/thao-tac/<action>")
+@staff_required
+def fire_action(application_id, action):
+    application = _visible(application_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _render_desk(application, failed_action=action, failed_form=form,
+                            alert="Vui lòng kiểm tra lại thông tin của thao tác.", status=422)
+    try:
+        perform(application, action, current_user._get_current_object(), version=form.version.data,
+                note=form.note.data or "", new_due_date=form.new_due_date.data)
+    except Conflict as exc:
+        # Nothing of the refused attempt is kept; the page shows what the other person did.
+        db.session.rollback()
+        return _render_desk(application, alert=exc.message, status=409)
+    except Invalid as exc:
+        db.session.rollback()
+        for name, messages in exc.errors.items():
+            field = getattr(form, name, None)
+            if field is not None:
+                field.errors = list(field.errors) + list(messages)
+        return _render_desk(application, failed_action=action, failed_form=form, alert=exc.message,
+                            status=422)
+    db.session.commit()
+    flash(f"Đã thực hiện «{get_workflow(application.workflow).action_label(action)}».", "success")
+    return redirect(url_for("staff.application", application_id=application.id), code=303)
+
+
+@bp.post("/ho-so/<int:application_id>/phan-cong")
+@staff_required
+def assign(application_id):
+    application = _visible(application_id)
+    form = AssignForm()
+    if not form.validate_on_submit():
+        return _render_desk(application, assign_form=form, alert="Vui lòng chọn chuyên viên.", status=422)
+    try:
+        assign_handler(application, current_user._get_current_object(), form.handler.data,
+                       version=form.version.data)
+    except Conflict as exc:
+        db.session.rollback()
+        return _render_desk(application, alert=exc.message, status=409)
+    except Invalid as exc:
+        db.session.rollback()
+        form.handler.errors = list(form.handler.errors) + exc.errors.get("handler", [exc.message])
+        return _render_desk(application, assign_form=form, alert=exc.message, status=422)
+    db.session.commit()
+    flash(f"Đã phân công chuyên viên {application.handler.full_name} xử lý hồ sơ.", "success")
+    return redirect(url_for("staff.application", application_id=application.id), code=303)
+
+
+@bp.get("/ho-so/<int:application_id>/tep/<int:attachment_id>")
+@staff_required
+def attachment(application_id, attachment_id):
+    return send_attachment(_visible(application_id), attachment_id,
+                           as_download=request.args.get("tai-ve") == "1")
