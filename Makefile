@@ -35,8 +35,9 @@ seed: migrate
 	$(FLASK) pki init-dev
 	$(FLASK) seed-demo
 
+# The sandbox payment gateway calls the portal back at PUBLIC_URL, so it follows PORT.
 run: seed
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	PUBLIC_URL=$${PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 worker: install
 	$(BIN)/rq worker --url "$${REDIS_URL:?set REDIS_URL}" dvc

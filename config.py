@@ -73,6 +73,10 @@ class Config:
         self.VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "DVCSANDBOX")
         self.VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
         self.VNPAY_URL = os.environ.get("VNPAY_URL", "")  # empty: the built-in sandbox gateway
+        self.VNPAY_IPN_URL = os.environ.get("VNPAY_IPN_URL", "")  # default: PUBLIC_URL/payments/vnpay/ipn
+        self.VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "")  # querydr; default: the sandbox's
+        self.VNPAY_SANDBOX_STORE = os.environ.get("VNPAY_SANDBOX_STORE", "")
+        self.VNPAY_TIMEOUT = _env_int("VNPAY_TIMEOUT", 15)
         self.PKI_P12_PATHS = os.environ.get("PKI_P12_PATHS", "")  # "unit-slug=/path/file.p12;..."
         self.PKI_P12_PASSWORD = os.environ.get("PKI_P12_PASSWORD", "")
         self.PKI_TRUST_ROOTS = os.environ.get("PKI_TRUST_ROOTS", "")

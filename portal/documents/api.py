@@ -7,11 +7,11 @@ from marshmallow import Schema, fields
 
 from ..api.common import api_user, json_body, token_required
 from ..auth.permissions import can_revoke_document, can_view_document
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
 from ..models import Document
 from .issue import read_document, revoke_document
 from .verify import find_by_code, verification
-from .views import document_filename, pdf_response
+from .views import document_filename, pdf_response, verify_rate_limit
 
 blp = Blueprint("documents_api", __name__, url_prefix="/api/v1", description="Văn bản, giấy tờ đã cấp")
 csrf.exempt(blp)
@@ -91,6 +91,7 @@ def revoke(document_id):
 
 @blp.route("/verify/<code>", methods=["GET"])
 @blp.response(200, VerificationOut)
+@limiter.limit(verify_rate_limit)
 def verify(code):
     """Xác thực văn bản theo mã (công khai)"""
     document = find_by_code(code)

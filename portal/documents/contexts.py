@@ -22,7 +22,10 @@ def unit_context(unit, *, desk: bool = False) -> dict:
     name = unit.name or ""
     prefix = "Ủy ban nhân dân "
     if desk:
-        lines = [name, DESK]
+        # "UBND XÃ TAM HỒNG / BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ": the usual short form keeps the top line on
+        # one line even on A5.
+        short = f"UBND {name[len(prefix):]}" if name.lower().startswith(prefix.lower()) else name
+        lines = [short, DESK]
     elif name.lower().startswith(prefix.lower()):
         lines = [name[: len(prefix) - 1], name[len(prefix):]]
     else:
@@ -73,7 +76,8 @@ def application_context(application) -> dict:
     rows = [(f.get("label") or f["name"], display_value(data.get(f["name"]), f))
             for f in fields if data.get(f.get("name")) not in (None, "", [])]
     labels = {d.get("key"): d.get("label") for d in definition.get("documents", []) if isinstance(d, dict)}
-    documents = [labels.get(a.document_key) or a.filename for a in application.attachments if not a.superseded]
+    documents = [labels.get(a.document_key) or a.filename
+                 for a in application.attachments if not a.superseded]
     applicant = application.applicant
     delivery = application.delivery or {}
     method = DELIVERY_LABELS.get(delivery.get("method"), "")
@@ -113,7 +117,8 @@ def supplement_items(inputs: dict, note: str) -> list[dict]:
     if isinstance(raw, list):
         for entry in raw:
             if isinstance(entry, dict) and str(entry.get("label", "")).strip():
-                items.append({"label": str(entry["label"]).strip(), "reason": str(entry.get("reason", "")).strip()})
+                items.append({"label": str(entry["label"]).strip(),
+                              "reason": str(entry.get("reason", "")).strip()})
             elif isinstance(entry, str) and entry.strip():
                 items.append({"label": entry.strip(), "reason": ""})
     if not items:

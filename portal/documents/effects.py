@@ -32,7 +32,9 @@ def issue_receipt(ctx):
 
 @effect("issue_supplement_request")
 def issue_supplement_request(ctx):
-    unit = ctx.actor.unit if ctx.actor is not None and ctx.actor.unit is not None else ctx.application.current_unit
+    unit = ctx.application.current_unit
+    if ctx.actor is not None and ctx.actor.unit is not None:
+        unit = ctx.actor.unit
     contact = {"name": ctx.actor.full_name if ctx.actor is not None else "",
                "phone": unit.phone or "", "address": unit.address or unit.name}
     items = contexts.supplement_items(ctx.inputs, ctx.note)

@@ -9,7 +9,8 @@ import unicodedata
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import storage
 from ..extensions import db
@@ -139,16 +140,22 @@ def _issue(application, kind, *, actor, template, extra, unit, title) -> Documen
     pdf = render_pdf(template, context)
     pdf, signed = sign_for_unit(pdf, unit, reason=title)
     stored_name = storage.save("documents", pdf, ".pdf")
-    document = Document(
-        code=code, kind=kind, number=number, title=title, application=application, unit_id=unit.id,
+    previous = [d for d in application.documents
+                if d.kind == kind and d.revoked_at is None and d.superseded_by_id is None]
+    if application.id is None:
+        db.session.flush()  # a new application (only outside a transition) needs its id first
+    table = Document.__table__
+    # A Core INSERT gives the new row its id without flushing the rest of the session (see issue_document).
+    document_id = db.session.execute(insert(table).values(
+        code=code, kind=kind, number=number, title=title, application_id=application.id, unit_id=unit.id,
         holder_name=context["application"]["applicant"]["name"], signer_name=signer["name"],
         signer_title=signer["title"], stored_name=stored_name, sha256=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf), signed=signed, issued_at=now, issued_by_id=actor.id if actor is not None else None,
-        details={"template": template})
-    previous = [d for d in application.documents
-                if d.kind == kind and d.revoked_at is None and d.superseded_by_id is None and d is not document]
-    db.session.add(document)
-    db.session.flush([document])
+        revoked_reason="", details={"template": template},
+    ).returning(table.c.id)).scalar_one()
+    document = db.session.get(Document, document_id)
+    if "documents" in application.__dict__:
+        set_committed_value(application, "documents", [*application.documents, document])
     for old in previous:
         old.superseded_by_id = document.id
     return document

@@ -22,7 +22,8 @@ def signer_store() -> SignerStore:
 def trust_roots() -> list:
     roots = current_app.extensions.get(_ROOTS)
     if roots is None:
-        roots = load_trust_roots(current_app.config.get("PKI_TRUST_ROOTS", ""), current_app.config.get("PKI_DIR"))
+        config = current_app.config
+        roots = load_trust_roots(config.get("PKI_TRUST_ROOTS", ""), config.get("PKI_DIR"))
         current_app.extensions[_ROOTS] = roots
     return roots
 

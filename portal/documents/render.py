@@ -69,7 +69,8 @@ def money(value) -> str:
 
 
 def pick(data, *keys):
-    """The first non-empty value among `keys`: services name their fields, templates accept the usual names."""
+    """The first non-empty value among `keys`: services name their fields, templates accept the usual
+    names."""
     if not isinstance(data, dict):
         return ""
     for key in keys:

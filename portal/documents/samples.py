@@ -70,7 +70,8 @@ def _application(data=None):
         "return_place": "Bộ phận Tiếp nhận và Trả kết quả UBND xã Tam Hồng",
         "return_method": "nhận trực tuyến",
         "data": data,
-        "fields": [("Họ, chữ đệm và tên", data.get("full_name", "")), ("Mục đích sử dụng", data.get("purpose", ""))],
+        "fields": [("Họ, chữ đệm và tên", data.get("full_name", "")),
+                   ("Mục đích sử dụng", data.get("purpose", ""))],
     }
 
 
@@ -102,12 +103,14 @@ def sample_context(template: str, *, data=None, code="K7Q2-M4XD-9PTA") -> dict:
         "period_from": date(2026, 11, 1),
         "period_to": date(2026, 11, 30),
         "rows": [
-            {"code": "000.00.21.H62-261127-0001", "received_at": datetime(2026, 11, 27, 7, 5, tzinfo=timezone.utc),
+            {"code": "000.00.21.H62-261127-0001",
+             "received_at": datetime(2026, 11, 27, 7, 5, tzinfo=timezone.utc),
              "applicant": "Nguyễn Văn An", "service_name": "Đăng ký khai sinh", "due_date": date(2026, 12, 2),
              "resolved_at": None, "returned_at": None, "state_label": "Đang giải quyết"},
         ],
         "totals": {"received": 1, "resolved": 0, "in_progress": 1},
-        "payment": {"amount": 8000, "fee_name": "Lệ phí đăng ký khai sinh", "method": "Thanh toán trực tuyến (VNPAY)",
+        "payment": {"amount": 8000, "fee_name": "Lệ phí đăng ký khai sinh",
+                    "method": "Thanh toán trực tuyến (VNPAY)",
                     "txn_ref": "DVC261127000001", "gateway_txn_no": "14234567",
                     "paid_at": datetime(2026, 11, 27, 9, 15, tzinfo=timezone.utc)},
     }

@@ -31,7 +31,7 @@ def handover_rows(application) -> list[dict]:
     events = list(application.events)
     handovers = [(i, e, (e.details or {}).get("handover")) for i, e in enumerate(events)]
     handovers = [(i, e, h) for i, e, h in handovers if isinstance(h, dict)]
-    names = _unit_names([h.get("from_unit_id") for _, _, h in handovers] + [h.get("to_unit_id") for _, _, h in handovers])
+    names = _unit_names([h.get(key) for _, _, h in handovers for key in ("from_unit_id", "to_unit_id")])
     rows = []
     for index, event, handover in handovers:
         to_unit = handover.get("to_unit_id")

@@ -88,5 +88,6 @@ def verification(document: Document) -> dict:
         "revoked_at": to_vn(document.revoked_at).isoformat() if document.revoked_at else None,
         "revoked_reason": document.revoked_reason if document.revoked_at is not None else "",
         "superseded": successor is not None,
-        "superseded_by": ({"code": successor.code, "number": successor.number} if successor is not None else None),
+        "superseded_by": ({"code": successor.code, "number": successor.number}
+                          if successor is not None else None),
     }

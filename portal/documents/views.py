@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
@@ -12,7 +13,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..auth.permissions import (can_download_register, can_revoke_document, can_view_control_sheet,
                                 can_view_document)
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms_common import nfc
 from ..models import Application, Document
 from ..operations import Invalid
@@ -27,7 +28,8 @@ bp = Blueprint("documents", __name__)
 
 class RevokeForm(FlaskForm):
     reason = TextAreaField("Lý do thu hồi", filters=[nfc], validators=[
-        DataRequired("Vui lòng nhập lý do thu hồi văn bản."), Length(max=2000, message="Không quá 2000 ký tự.")])
+        DataRequired("Vui lòng nhập lý do thu hồi văn bản."),
+        Length(max=2000, message="Không quá 2000 ký tự.")])
 
 
 class RegisterForm(FlaskForm):
@@ -64,7 +66,13 @@ def _document_for(user, document_id: int, predicate=can_view_document) -> Docume
     return document
 
 
+def verify_rate_limit():
+    # Each check reads and validates a signed file: the public endpoints share the lookup's limit.
+    return current_app.config.get("LOOKUP_RATE_LIMIT", "20 per minute")
+
+
 @bp.route("/verify/<code>")
+@limiter.limit(verify_rate_limit)
 def verify(code):
     document = find_by_code(code)
     if document is None:
@@ -124,4 +132,5 @@ def register():
     if not request.args:
         today = vn_today()
         form.start.data, form.end.data = date(today.year, today.month, 1), today
-    return render_template("documents_pages/register.html", form=form, unit=unit), (422 if form.errors else 200)
+    status = 422 if form.errors else 200
+    return render_template("documents_pages/register.html", form=form, unit=unit), status

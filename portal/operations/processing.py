@@ -16,6 +16,10 @@ def perform(application, action: str, actor, *, version: int | None, note: str =
         if version is not None and version != application.version:
             raise Conflict(STALE_MESSAGE, code="stale_version")
         return application_ops.resubmit(application, actor, data, note=note, expected_version=version)
+    if action == "pay" and actor is not None:
+        # A fee taken at the desk is a payment record too, not only a state change.
+        from ..payments.operations import record_desk_payment
+        return record_desk_payment(application, actor, note=note, expected_version=version)
     inputs = {}
     if new_due_date is not None:
         inputs["new_due_date"] = new_due_date

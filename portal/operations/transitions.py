@@ -71,6 +71,16 @@ def fire(application, action: str, actor, *, note: str = "", inputs: dict | None
     """Checks the workflow, the actor's role and unit and the version; applies the new state and the
     effects; appends the event; flushes so a concurrent change is caught here (Conflict, 409).
     The caller commits."""
+    try:
+        return _fire(application, action, actor, note=note, inputs=inputs, expected_version=expected_version,
+                     details=details)
+    except StaleDataError:
+        # The final flush is not the only place a concurrent change shows: any query on the way (the facts,
+        # an effect issuing a document) autoflushes the changed application first and meets it there.
+        raise Conflict(STALE_MESSAGE, code="stale_version") from None
+
+
+def _fire(application, action, actor, *, note, inputs, expected_version, details) -> Event:
     if actor is not None and not can_view_application(actor, application):
         raise NotFound("Không tìm thấy hồ sơ.")
     if expected_version is not None and expected_version != application.version:
@@ -87,7 +97,8 @@ def fire(application, action: str, actor, *, note: str = "", inputs: dict | None
                                    facts_for(application), inputs)
     except NotAllowed as refusal:
         if refusal.code == "missing_input":
-            raise Invalid(refusal.message, errors={"note": [refusal.message]}, code=refusal.code) from None
+            raise Invalid(refusal.message, errors={refusal.field or "note": [refusal.message]},
+                          code=refusal.code) from None
         if refusal.code in ("wrong_role", "wrong_unit"):
             raise Forbidden(refusal.message, code=refusal.code) from None
         raise Invalid(refusal.message, code=refusal.code) from None
@@ -104,8 +115,5 @@ def fire(application, action: str, actor, *, note: str = "", inputs: dict | None
     application.state = decision.to_state
     run_effects(decision.effects, ctx)
     application.updated_at = now
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise Conflict(STALE_MESSAGE, code="stale_version") from None
+    db.session.flush()
     return event

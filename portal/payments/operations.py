@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from ..auth.permissions import has_role, owns_application
 from ..extensions import db
-from ..models import Application, Payment
+from ..models import Application, Event, Payment
 from ..operations import Forbidden, Invalid, NotFound, OperationError
 from ..operations.transitions import fire
 from ..timeutil import utcnow, vn_now
@@ -78,12 +78,12 @@ def _find_payment(txn_ref: str) -> Payment | None:
     return db.session.scalar(select(Payment).where(Payment.txn_ref == txn_ref, Payment.provider == "vnpay"))
 
 
-def _settle(payment, state: str, result, now: datetime) -> bool:
+def _settle(payment, state: str, result, paid_at: datetime | None = None) -> bool:
     """pending -> state, once: False when another delivery got there first."""
     values = dict(state=state, response_code=result.response_code, gateway_txn_no=result.gateway_txn_no,
                   bank_code=result.bank_code, raw=result.raw)
-    if state == PAID:
-        values["paid_at"] = now
+    if paid_at is not None:
+        values["paid_at"] = paid_at
     settled = db.session.execute(
         update(Payment).where(Payment.id == payment.id, Payment.state == PENDING).values(**values)
         .execution_options(synchronize_session="fetch"))
@@ -114,16 +114,16 @@ def handle_ipn(params) -> dict:
         return vnpay.ipn_reply(vnpay.IPN_INVALID_AMOUNT)
     if payment.state != PENDING:
         return vnpay.ipn_reply(vnpay.IPN_ALREADY_CONFIRMED)
-    now = utcnow()
     if not result.success:
-        if not _settle(payment, FAILED, result, now):
+        if not _settle(payment, FAILED, result):
             return vnpay.ipn_reply(vnpay.IPN_ALREADY_CONFIRMED)
         return vnpay.ipn_reply(vnpay.IPN_CONFIRMED)
-    if not _settle(payment, PAID, result, now):
+    paid_at = result.paid_at or utcnow()  # when the money moved, by the gateway's clock
+    if not _settle(payment, PAID, result, paid_at):
         return vnpay.ipn_reply(vnpay.IPN_ALREADY_CONFIRMED)
     application = db.session.get(Application, payment.application_id)
     if application.state == AWAITING_PAYMENT and application.paid_at is None:
-        application.paid_at = result.paid_at or now
+        application.paid_at = paid_at
         fire(application, "pay", None, note="Thanh toán trực tuyến qua VNPAY",
              inputs={"payment_id": payment.id},
              details={"payment_id": payment.id, "txn_ref": payment.txn_ref, "amount": payment.amount,
@@ -228,7 +228,7 @@ def reconcile(*, since: datetime | None = None, provider=None) -> list[Differenc
     payments = db.session.scalars(
         select(Payment).where(Payment.provider == provider.name, Payment.created_at >= since)
         .order_by(Payment.id)).all()
-    first_paid = _first_paid_payment({p.application_id for p in payments if p.state == PAID})
+    paying = _paying_payments({p.application_id for p in payments if p.state == PAID})
     differences = []
     for payment in payments:
         code = payment.application.code or f"#{payment.application_id}"
@@ -246,29 +246,29 @@ def reconcile(*, since: datetime | None = None, provider=None) -> list[Differenc
             differences.append(Difference(
                 payment.txn_ref, code, payment.state, status.state, payment.amount, status.amount,
                 "Số tiền tại cổng thanh toán khác số tiền của hồ sơ."))
-        elif payment.state == PAID and first_paid.get(payment.application_id) != payment.id:
-            differences.append(Difference(
-                payment.txn_ref, code, payment.state, status.state, payment.amount, status.amount,
-                "Hồ sơ đã được nộp phí bằng giao dịch khác (thu trùng): cần hoàn tiền cho người nộp."))
-        elif payment.state == PAID and payment.application.paid_at is None:
+        elif payment.state == PAID and payment.application_id not in paying:
             differences.append(Difference(
                 payment.txn_ref, code, payment.state, status.state, payment.amount, status.amount,
                 "Tiền đã thu khi hồ sơ không còn chờ nộp phí (đã rút?): cần hoàn tiền cho người nộp."))
+        elif payment.state == PAID and paying[payment.application_id] != payment.id:
+            differences.append(Difference(
+                payment.txn_ref, code, payment.state, status.state, payment.amount, status.amount,
+                "Hồ sơ đã được nộp phí bằng giao dịch khác (thu trùng): cần hoàn tiền cho người nộp."))
     return differences
 
 
-def _first_paid_payment(application_ids) -> dict[int, int]:
-    """application id -> the payment that paid it (the earliest confirmed, online or at the desk)."""
+def _paying_payments(application_ids) -> dict[int, int | None]:
+    """application id -> the payment its `pay` action recorded (None when fired without one)."""
     if not application_ids:
         return {}
     rows = db.session.execute(
-        select(Payment.application_id, Payment.id).where(Payment.application_id.in_(application_ids),
-                                                         Payment.state == PAID)
-        .order_by(Payment.paid_at, Payment.id)).all()
-    first = {}
-    for application_id, payment_id in rows:
-        first.setdefault(application_id, payment_id)
-    return first
+        select(Event.application_id, Event.details).where(Event.application_id.in_(application_ids),
+                                                          Event.action == "pay")
+        .order_by(Event.id)).all()
+    paying = {}
+    for application_id, details in rows:
+        paying.setdefault(application_id, (details or {}).get("payment_id"))
+    return paying
 
 
 def _explain(portal_state: str, gateway_state: str) -> str:

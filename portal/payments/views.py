@@ -22,6 +22,17 @@ log = logging.getLogger(__name__)
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 
 
+@bp.app_template_global("application_payments")
+def application_payments(application):
+    """For the citizen's and the staff's application pages, which include this feature's boxes."""
+    return payments_of(application)
+
+
+@bp.app_context_processor
+def _labels():
+    return {"payment_state_labels": STATE_LABELS}
+
+
 class PayForm(FlaskForm):
     """Only the CSRF token: the amount is the application's fee, never something the browser sends."""
 

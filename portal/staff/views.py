@@ -12,6 +12,7 @@ from ..operations import Conflict, Invalid, NotFound
 from ..operations.calendar import current_calendar
 from ..operations.processing import assign_handler, perform
 from ..operations.transitions import available_actions
+from ..payments.operations import record_desk_payment
 from ..timeutil import vn_today
 from ..views_common import send_attachment
 from ..workflows_registry import get_workflow
@@ -109,6 +110,16 @@ def application(application_id):
     return _render_desk(_visible(application_id))
 
 
+def _perform(application, action, user, form):
+    if action == "pay":
+        # Taking the fee at the desk is a payment first (its row, the paid time, the receipt's details);
+        # the payments feature records it and fires `pay` itself.
+        return record_desk_payment(application, user, note=form.note.data or "",
+                                   expected_version=form.version.data)
+    return perform(application, action, user, version=form.version.data, note=form.note.data or "",
+                   new_due_date=form.new_due_date.data)
+
+
 @bp.post("/ho-so/<int:application_id>/thao-tac/<action>")
 @staff_required
 def fire_action(application_id, action):
@@ -118,8 +129,7 @@ def fire_action(application_id, action):
         return _render_desk(application, failed_action=action, failed_form=form,
                             alert="Vui lòng kiểm tra lại thông tin của thao tác.", status=422)
     try:
-        perform(application, action, current_user._get_current_object(), version=form.version.data,
-                note=form.note.data or "", new_due_date=form.new_due_date.data)
+        _perform(application, action, current_user._get_current_object(), form)
     except Conflict as exc:
         # Nothing of the refused attempt is kept; the page shows what the other person did.
         db.session.rollback()

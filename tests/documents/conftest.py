@@ -1,4 +1,5 @@
-"""Helpers of the documents tests: read a PDF back as text (poppler's pdftotext), make a development PKI once."""
+"""Helpers of the documents tests: read a PDF back as text (poppler's pdftotext), development keys, an
+application moved through the workflow."""
 import subprocess
 import unicodedata
 
@@ -7,7 +8,8 @@ import pytest
 
 def pdf_text(pdf: bytes) -> str:
     """The text of a PDF, NFC-normalised, with runs of white space folded (layout may wrap lines)."""
-    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=pdf,
+                         capture_output=True, check=True)
     text = unicodedata.normalize("NFC", out.stdout.decode("utf-8"))
     return " ".join(text.split())
 
@@ -19,3 +21,61 @@ def dev_pki(tmp_path_factory):
     init_dev(pki_dir, [UnitIdentity("tam-hong", "Ủy ban nhân dân xã Tam Hồng"),
                        UnitIdentity("yen-lac", "Ủy ban nhân dân huyện Yên Lạc")])
     return pki_dir
+
+
+@pytest.fixture
+def pki(app):
+    """Development keys for every demo unit under the app's PKI_DIR (made once, then reused)."""
+    from portal.documents import keys
+    from portal.documents.pki import UnitIdentity, init_dev
+    from portal.operations.seed import UNITS
+    init_dev(app.config["PKI_DIR"], [UnitIdentity(slug, name) for slug, _code, name, *_rest in UNITS])
+    keys.forget()
+    return app.config["PKI_DIR"]
+
+
+@pytest.fixture
+def flow(app, db, demo, pki):
+    """An application through the workflow, one step per call, as the staff pages fire them."""
+    from tests.factories import make_application
+
+    class Flow:
+        def __init__(self):
+            self.application = None
+
+        # Inside a request context, as pages and the API fire them (e-mail templates read the request).
+        def submitted(self, citizen=None, **kwargs):
+            with app.test_request_context():
+                self.application = make_application(db, citizen or demo.citizen, **kwargs)
+            return self
+
+        def fire(self, action, actor, **kwargs):
+            from portal.operations.transitions import fire
+            with app.test_request_context():
+                event = fire(self.application, action, actor, **kwargs)
+                db.session.commit()
+            return event
+
+        def documents(self, kind):
+            db.session.refresh(self.application)
+            return [d for d in self.application.documents if d.kind == kind]
+
+    return Flow()
+
+
+def login_leader(client, db, email):
+    """Leaders sign in with a TOTP code as well: give the account a known secret, then answer the code page."""
+    import pyotp
+
+    from tests.factories import login, post_form
+    from portal.models import User
+    from sqlalchemy import select
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one()
+    if not user.totp_secret:
+        user.totp_secret = pyotp.random_base32()
+        db.session.commit()
+    response = login(client, email)
+    if "/xac-thuc-hai-buoc" in response.headers.get("Location", ""):
+        response = post_form(client, response.headers["Location"], {"code": pyotp.TOTP(user.totp_secret).now()})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response

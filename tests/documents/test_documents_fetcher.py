@@ -37,7 +37,8 @@ def test_serves_the_shipped_fonts_and_inline_svg(fetcher):
     font = FONT_DIR / "LiberationSerif-Regular.ttf"
     response = fetcher(font.as_uri())
     assert response.read() == font.read_bytes()
-    svg = fetcher("data:image/svg+xml,%3Csvg%20xmlns%3D%27http%3A%2F%2Fwww.w3.org%2F2000%2Fsvg%27%3E%3C%2Fsvg%3E")
+    svg = fetcher("data:image/svg+xml,%3Csvg%20xmlns%3D%27http%3A%2F%2Fwww.w3.org%2F2000%2Fsvg%27"
+                  "%3E%3C%2Fsvg%3E")
     assert svg.read().startswith(b"<svg")
 
 
@@ -72,7 +73,8 @@ def test_no_network_request_is_made():
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
         html = (f'<link rel="stylesheet" href="{base}/style.css"><img src="{base}/img.png">'
-                f'<style>@import url("{base}/import.css"); p {{ background: url("{base}/bg.png") }}</style><p>x</p>')
+                f'<style>@import url("{base}/import.css");'
+                f' p {{ background: url("{base}/bg.png") }}</style><p>x</p>')
         html_to_pdf(html)
         assert _Recorder.hits == []
     finally:

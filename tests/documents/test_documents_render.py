@@ -105,7 +105,8 @@ def test_qr_code_is_drawn_into_the_page():
     with_qr = render_pdf("generic_result", sample_context("generic_result"))
     ctx = sample_context("generic_result")
     ctx["verification"] = {"code": "K7Q2-M4XD-9PTA", "url": "http://localhost/verify/K7Q2-M4XD-9PTA",
-                           "qr": "data:image/svg+xml,%3Csvg%20xmlns%3D%27http%3A%2F%2Fwww.w3.org%2F2000%2Fsvg%27"
+                           "qr": "data:image/svg+xml,%3Csvg%20xmlns%3D"
+                                 "%27http%3A%2F%2Fwww.w3.org%2F2000%2Fsvg%27"
                                  "%20width%3D%271%27%20height%3D%271%27%3E%3C%2Fsvg%3E"}
     without_qr = render_pdf("generic_result", ctx)
 

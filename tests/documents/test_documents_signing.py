@@ -9,7 +9,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pypdf import PdfReader
 
-from portal.documents.pki import PkiError, SignerStore, UnitIdentity, init_dev, load_trust_roots, parse_p12_paths
+from portal.documents.pki import (PkiError, SignerStore, UnitIdentity, init_dev, load_trust_roots,
+                                  parse_p12_paths)
 from portal.documents.render import render_pdf
 from portal.documents.samples import sample_context
 from portal.documents.signing import INVALID, UNSIGNED, UNTRUSTED, VALID, sign_pdf, validate_pdf
@@ -64,7 +65,8 @@ def test_unknown_root_is_untrusted_and_unsigned_is_unsigned(tmp_path, signed, un
 
 def test_init_dev_is_idempotent_and_keeps_keys_private(dev_pki):
     before = (dev_pki / "units" / "tam-hong.pem").read_bytes()
-    result = init_dev(dev_pki, [UnitIdentity("tam-hong", "x"), UnitIdentity("dong-van", "Ủy ban nhân dân xã Đồng Văn")])
+    result = init_dev(dev_pki, [UnitIdentity("tam-hong", "x"),
+                                UnitIdentity("dong-van", "Ủy ban nhân dân xã Đồng Văn")])
     assert result["kept"] == ["tam-hong"] and result["created"] == ["dong-van"]
     assert (dev_pki / "units" / "tam-hong.pem").read_bytes() == before
     assert (dev_pki / "units" / "dong-van.key.pem").stat().st_mode & 0o077 == 0

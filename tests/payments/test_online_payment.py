@@ -167,6 +167,9 @@ def test_a_forged_signature_gets_97_and_changes_nothing(app, db, client, awaitin
     # Signed with another merchant's secret.
     other = vnpay.signed_query(dict(parse_qsl(query.split("&vnp_SecureHash")[0])), "someone-else")
     assert client.get(f"{IPN_PATH}?{other}").get_json()["RspCode"] == "97"
+    # Nothing at all, or junk: still the protocol's answer, never an error page.
+    assert client.get(IPN_PATH).get_json()["RspCode"] == "97"
+    assert client.get(f"{IPN_PATH}?vnp_SecureHash=%FF%00&vnp_Amount=x").get_json()["RspCode"] == "97"
     db.session.rollback()
     assert pending_payment.state == "pending" and awaiting.state == "awaiting_payment"
     assert pay_events(db, awaiting) == []
@@ -254,6 +257,7 @@ def test_the_return_page_refuses_a_forged_result(app, db, client, demo, awaiting
     forged = urlencode({**dict(parse_qsl(query)), "vnp_ResponseCode": "00", "vnp_Amount": "100"})
     page = client.get(f"/payments/vnpay/return?{forged}")
     assert page.status_code == 200 and 'data-payment-status="invalid"' in page.text
+    assert 'data-payment-status="invalid"' in client.get("/payments/vnpay/return").text
     db.session.rollback()
     assert db.session.get(Payment, pending_payment.id).state == "pending"
 
@@ -295,3 +299,17 @@ def test_simultaneous_deliveries_of_one_ipn_confirm_it_once(app, db, live, await
     assert deliver(0) == "02"
     db.session.rollback()
     assert paid_count(db, awaiting) == 1 and len(pay_events(db, awaiting)) == 1
+
+
+def test_the_citizen_pays_from_the_application_page(app, db, demo, client, awaiting):
+    login(client, "citizen@demo.vn")
+    page = client.get(f"/ho-so/{awaiting.id}")
+    assert page.status_code == 200
+    assert "Nộp phí, lệ phí" in page.text and "75.000 ₫" in page.text
+    action = f'action="/payments/applications/{awaiting.id}"'
+    assert action in page.text
+    answer = client.post(f"/payments/applications/{awaiting.id}",
+                         data={"csrf_token": csrf_token_from(page.text)})
+    assert answer.status_code == 303
+    assert answer.headers["Location"].startswith("http://localhost/sandbox/vnpay/paymentv2/vpcpay.html?")
+    assert "Xem các lần thanh toán (1)" in client.get(f"/ho-so/{awaiting.id}").text

@@ -1,0 +1,197 @@
+"""The unit tree: create and edit units, merge two units, and switch a province to two levels (the 2025
+reform: districts abolished, communes merged).
+
+Moving applications between units is an administrative act, not a workflow transition: the application
+keeps its state, due dates and version, so it does not go through `fire()` (no role of the workflow may
+do it, and nothing must be triggered). Each moved application gets one `Event` written here, action
+`reorganize`, role `admin`, from_state = to_state = its state, with a note naming both units, so its
+history says why another unit now holds it. Nothing else about the application changes: its version is
+not bumped (a person holding the old page acts through `fire()`, which checks the unit again).
+Finished applications stay with the unit that handled them; that unit stays in the tree, inactive, with
+`merged_into_id` pointing at the survivor, and the reports count its history with the survivor.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import or_, select, update
+
+from ..extensions import db
+from ..models import UNIT_LEVELS, Application, AuditLog, Event, Unit, User
+from ..operations import Invalid
+from ..timeutil import utcnow
+from ..workflows_registry import all_workflows
+
+REORGANIZE = "reorganize"
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _nfc(value: str | None) -> str:
+    return unicodedata.normalize("NFC", (value or "").strip())
+
+
+def audit(actor, action: str, target: str, **details):
+    db.session.add(AuditLog(actor_id=actor.id if actor is not None else None, action=action, target=target,
+                            details=details or None, created_at=utcnow()))
+
+
+def terminal_states() -> set[str]:
+    """States in which an application is finished, across every workflow."""
+    return {name for workflow in all_workflows().values()
+            for name, state in workflow.states.items() if state.terminal}
+
+
+def tree() -> list[tuple[Unit, int]]:
+    """Every unit in tree order with its depth, for the tree page (inactive units included)."""
+    units = db.session.execute(select(Unit).order_by(Unit.name)).scalars().all()
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[tuple[Unit, int]] = []
+
+    def walk(parent_id, depth):
+        for unit in children.get(parent_id, []):
+            ordered.append((unit, depth))
+            walk(unit.id, depth + 1)
+    walk(None, 0)
+    return ordered
+
+
+def _check(slug, code, name, short_name, level, parent, editing: Unit | None = None) -> dict:
+    errors: dict[str, list[str]] = {}
+    if not _SLUG.fullmatch(slug or ""):
+        errors["slug"] = ["Chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ tam-hong."]
+    if not code:
+        errors["code"] = ["Vui lòng nhập mã đơn vị."]
+    if not name:
+        errors["name"] = ["Vui lòng nhập tên đơn vị."]
+    if not short_name:
+        errors["short_name"] = ["Vui lòng nhập tên ngắn (dùng trong dòng địa danh, ngày tháng)."]
+    if level not in UNIT_LEVELS:
+        errors["level"] = ["Cấp không hợp lệ."]
+    for key, column, value in (("slug", Unit.slug, slug), ("code", Unit.code, code)):
+        other = db.session.execute(select(Unit).where(column == value)).scalar_one_or_none()
+        if other is not None and other is not editing:
+            errors.setdefault(key, []).append("Giá trị này đã được dùng cho đơn vị khác.")
+    if parent is not None and editing is not None:
+        if parent is editing or any(a is editing for a in parent.ancestors()):
+            errors["parent"] = ["Không thể đặt đơn vị làm cấp dưới của chính nó."]
+    if parent is not None and not parent.active:
+        errors.setdefault("parent", []).append("Đơn vị cấp trên đã ngừng hoạt động.")
+    return errors
+
+
+def create_unit(actor, *, slug, code, name, short_name, level, parent=None, address="", phone="") -> Unit:
+    slug, code, name, short_name = _nfc(slug), _nfc(code), _nfc(name), _nfc(short_name)
+    errors = _check(slug, code, name, short_name, level, parent)
+    if errors:
+        raise Invalid("Thông tin đơn vị chưa hợp lệ.", errors=errors)
+    unit = Unit(slug=slug, code=code, name=name, short_name=short_name, level=level, parent=parent,
+                address=_nfc(address), phone=_nfc(phone))
+    db.session.add(unit)
+    db.session.flush()
+    audit(actor, "unit.create", f"unit:{unit.slug}", name=name, level=level,
+          parent=parent.slug if parent is not None else None)
+    return unit
+
+
+def update_unit(actor, unit: Unit, *, code, name, short_name, level, parent=None, address="", phone="",
+                active=True) -> Unit:
+    code, name, short_name = _nfc(code), _nfc(name), _nfc(short_name)
+    errors = _check(unit.slug, code, name, short_name, level, parent, editing=unit)
+    if errors:
+        raise Invalid("Thông tin đơn vị chưa hợp lệ.", errors=errors)
+    before = {"code": unit.code, "name": unit.name, "level": unit.level, "active": unit.active,
+              "parent": unit.parent.slug if unit.parent else None}
+    unit.code, unit.name, unit.short_name, unit.level = code, name, short_name, level
+    unit.parent = parent
+    unit.address, unit.phone, unit.active = _nfc(address), _nfc(phone), bool(active)
+    after = {"code": code, "name": name, "level": level, "active": unit.active,
+             "parent": parent.slug if parent else None}
+    audit(actor, "unit.update", f"unit:{unit.slug}",
+          changes={k: [before[k], after[k]] for k in before if before[k] != after[k]})
+    return unit
+
+
+def _move_contents(actor, source: Unit, target: Unit, note: str) -> dict:
+    """Open applications (receiving or current unit) and staff of `source` go to `target`."""
+    finished = terminal_states()
+    now = utcnow()
+    rows = db.session.execute(
+        select(Application.id, Application.state)
+        .where(or_(Application.unit_id == source.id, Application.current_unit_id == source.id),
+               Application.state.not_in(finished))).all()
+    ids = [row.id for row in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        # Core UPDATEs: the mapper would bump `version`, and a reorganisation changes nothing a person
+        # acting on the application has to re-read.
+        db.session.execute(update(Application.__table__).where(
+            Application.__table__.c.id.in_(chunk), Application.__table__.c.unit_id == source.id)
+            .values(unit_id=target.id))
+        db.session.execute(update(Application.__table__).where(
+            Application.__table__.c.id.in_(chunk), Application.__table__.c.current_unit_id == source.id)
+            .values(current_unit_id=target.id))
+    db.session.add_all(Event(
+        application_id=row.id, action=REORGANIZE, actor_id=actor.id if actor else None, role="admin",
+        unit_id=target.id, from_state=row.state, to_state=row.state, note=note,
+        details={"from_unit_id": source.id, "to_unit_id": target.id}, created_at=now) for row in rows)
+    staff = db.session.execute(select(User).where(User.unit_id == source.id)).scalars().all()
+    for person in staff:
+        person.unit_id = target.id
+    db.session.flush()
+    # Objects already loaded in this session must not keep the old units.
+    moved_ids = set(ids)
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Application) and obj.id in moved_ids:
+            db.session.expire(obj, ["unit_id", "current_unit_id", "unit", "current_unit"])
+    return {"applications": len(ids), "staff": len(staff)}
+
+
+def merge_units(actor, absorbed: Unit, survivor: Unit, note: str = "") -> dict:
+    """`absorbed` joins `survivor` (same level): its open applications and staff move, its sub-units are
+    re-parented, and it is deactivated with `merged_into_id`. Returns the counts moved."""
+    errors = {}
+    if absorbed is survivor:
+        errors["survivor"] = ["Hãy chọn một đơn vị khác để sáp nhập vào."]
+    elif absorbed.level != survivor.level:
+        errors["survivor"] = ["Chỉ sáp nhập các đơn vị cùng cấp."]
+    elif not survivor.active:
+        errors["survivor"] = ["Đơn vị tiếp nhận đã ngừng hoạt động."]
+    if not absorbed.active:
+        errors["absorbed"] = ["Đơn vị này đã ngừng hoạt động."]
+    if errors:
+        raise Invalid("Không thể sáp nhập.", errors=errors)
+    text = _nfc(note) or f"Sắp xếp đơn vị hành chính: {absorbed.name} sáp nhập vào {survivor.name}."
+    moved = _move_contents(actor, absorbed, survivor, text)
+    children = list(absorbed.children)
+    for child in children:
+        child.parent = survivor
+    moved["sub_units"] = len(children)
+    absorbed.active = False
+    absorbed.merged_into_id = survivor.id
+    audit(actor, "unit.merge", f"unit:{absorbed.slug}", into=survivor.slug, note=text, **moved)
+    return moved
+
+
+def switch_to_two_levels(actor, province: Unit, note: str = "") -> dict:
+    """Communes of the province's districts come directly under the province; each district is
+    deactivated and treated as merged into the province (its open applications and staff move there)."""
+    if province.level != "province":
+        raise Invalid("Chỉ áp dụng cho đơn vị cấp tỉnh.", errors={"unit": ["Chỉ áp dụng cho đơn vị cấp tỉnh."]})
+    districts = [u for u in province.children if u.level == "district" and u.active]
+    totals = {"districts": len(districts), "communes": 0, "applications": 0, "staff": 0}
+    for district in districts:
+        text = _nfc(note) or (f"Tổ chức chính quyền địa phương hai cấp: {district.name} kết thúc hoạt động, "
+                              f"hồ sơ chuyển về {province.name}.")
+        moved = _move_contents(actor, district, province, text)
+        totals["applications"] += moved["applications"]
+        totals["staff"] += moved["staff"]
+        for commune in list(district.children):
+            commune.parent = province
+            totals["communes"] += 1
+        district.active = False
+        district.merged_into_id = province.id
+    audit(actor, "unit.two_levels", f"unit:{province.slug}", **totals)
+    return totals

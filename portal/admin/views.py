@@ -1,0 +1,522 @@
+"""Administration pages (/quan-tri): services, units, staff, calendar, workflows; and the two-step
+sign-in pages of administrators and leaders."""
+from functools import wraps
+
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..auth.accounts import start_session
+from ..auth.permissions import can_administer
+from ..extensions import db, limiter, login_manager
+from ..models import Application, AuditLog, Service, Unit, User
+from ..operations import Invalid
+from ..workflows_registry import all_workflows
+from . import calendar_admin, diagram, services_admin, staff, totp, units
+from .forms import (LEVEL_LABELS, AssignForm, CodeForm, ConfirmForm, MergeForm, OverrideForm, ServiceImportForm,
+                    ServiceTextForm, StaffForm, TwoLevelForm, UnitForm)
+
+bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
+
+
+@bp.record_once
+def _install_second_factor(state):
+    state.app.extensions["dvc_second_factor"] = totp.SecondFactor()
+
+
+def admin_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not can_administer(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _show_errors(form, exc: Invalid, fallback: str | None = None):
+    """Operation errors beside their fields; the rest as a message on top."""
+    placed = False
+    for name, messages in exc.errors.items():
+        field = getattr(form, name, None) or (getattr(form, fallback, None) if fallback else None)
+        if field is not None and hasattr(field, "errors"):
+            if not isinstance(field.errors, list):
+                field.errors = list(field.errors)
+            field.errors.extend(messages)
+            placed = True
+    if not placed:
+        flash(exc.message, "danger")
+
+
+def _unit_choices(include_blank=True, active_only=True):
+    stmt = select(Unit).order_by(Unit.level, Unit.name)
+    if active_only:
+        stmt = stmt.where(Unit.active.is_(True))
+    choices = [("", "— Không có —")] if include_blank else [("", "— Chọn —")]
+    return choices + [(u.slug, f"{u.name} ({LEVEL_LABELS.get(u.level, u.level)})")
+                      for u in db.session.execute(stmt).scalars()]
+
+
+def _unit_by_slug(slug):
+    if not slug:
+        return None
+    return db.session.execute(select(Unit).where(Unit.slug == slug)).scalar_one_or_none()
+
+
+def _get_unit_or_404(slug) -> Unit:
+    unit = _unit_by_slug(slug)
+    if unit is None:
+        abort(404)
+    return unit
+
+
+# -- home ----------------------------------------------------------------------------------------
+
+@bp.route("/")
+@admin_required
+def index():
+    counts = {
+        "services": db.session.execute(select(func.count()).select_from(Service).where(Service.active)).scalar(),
+        "units": db.session.execute(select(func.count()).select_from(Unit).where(Unit.active)).scalar(),
+        "staff": db.session.execute(select(func.count()).select_from(User)
+                                    .where(User.kind == "staff", User.active)).scalar(),
+        "applications": db.session.execute(select(func.count()).select_from(Application)).scalar(),
+    }
+    recent = db.session.execute(select(AuditLog).order_by(AuditLog.id.desc()).limit(15)).scalars().all()
+    actors = {u.id: u for u in db.session.execute(
+        select(User).where(User.id.in_({r.actor_id for r in recent if r.actor_id}))).scalars()}
+    return render_template("admin/index.html", counts=counts, recent=recent, actors=actors)
+
+
+# -- units ---------------------------------------------------------------------------------------
+
+@bp.route("/don-vi")
+@admin_required
+def unit_list():
+    return render_template("admin/units.html", tree=units.tree(), levels=LEVEL_LABELS)
+
+
+@bp.route("/don-vi/moi", methods=["GET", "POST"])
+@admin_required
+def unit_create():
+    form = UnitForm()
+    form.parent.choices = _unit_choices()
+    if form.validate_on_submit():
+        try:
+            unit = units.create_unit(_actor(), slug=form.slug.data, code=form.code.data, name=form.name.data,
+                                     short_name=form.short_name.data, level=form.level.data,
+                                     parent=_unit_by_slug(form.parent.data), address=form.address.data,
+                                     phone=form.phone.data)
+        except Invalid as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Đã tạo đơn vị {unit.name}.", "success")
+            return redirect(url_for("admin.unit_edit", slug=unit.slug))
+    return render_template("admin/unit_form.html", form=form, unit=None)
+
+
+@bp.route("/don-vi/<slug>", methods=["GET", "POST"])
+@admin_required
+def unit_edit(slug):
+    unit = _get_unit_or_404(slug)
+    form = UnitForm(obj=unit) if request.method == "GET" else UnitForm()
+    form.parent.choices = [c for c in _unit_choices() if c[0] != unit.slug]
+    if request.method == "GET":
+        form.parent.data = unit.parent.slug if unit.parent else ""
+    if form.validate_on_submit():
+        try:
+            units.update_unit(_actor(), unit, code=form.code.data, name=form.name.data,
+                              short_name=form.short_name.data, level=form.level.data,
+                              parent=_unit_by_slug(form.parent.data), address=form.address.data,
+                              phone=form.phone.data, active=form.active.data)
+        except Invalid as exc:
+            db.session.rollback()
+            unit = _get_unit_or_404(slug)
+            _show_errors(form, exc)
+        else:
+            db.session.commit()
+            flash("Đã lưu thông tin đơn vị.", "success")
+            return redirect(url_for("admin.unit_edit", slug=unit.slug))
+    return _unit_page(unit, form)
+
+
+def _unit_page(unit, form, merge_form=None, two_level_form=None):
+    merge_form = merge_form or MergeForm(formdata=None)
+    merge_form.survivor.choices = [("", "— Chọn —")] + [
+        (u.slug, u.name) for u in db.session.execute(
+            select(Unit).where(Unit.level == unit.level, Unit.active.is_(True), Unit.id != unit.id)
+            .order_by(Unit.name)).scalars()]
+    two_level_form = two_level_form or TwoLevelForm(formdata=None)
+    open_count = db.session.execute(
+        select(func.count()).select_from(Application)
+        .where((Application.unit_id == unit.id) | (Application.current_unit_id == unit.id),
+               Application.state.not_in(units.terminal_states()))).scalar()
+    people = staff.staff_list(unit)
+    form.slug.render_kw = {"readonly": True}
+    return render_template("admin/unit_form.html", form=form, unit=unit, merge_form=merge_form,
+                           two_level_form=two_level_form, open_count=open_count, people=people)
+
+
+@bp.route("/don-vi/<slug>/sap-nhap", methods=["POST"])
+@admin_required
+def unit_merge(slug):
+    unit = _get_unit_or_404(slug)
+    merge_form = MergeForm()
+    merge_form.survivor.choices = _unit_choices(include_blank=False)
+    if merge_form.validate_on_submit():
+        survivor = _unit_by_slug(merge_form.survivor.data)
+        if survivor is None:
+            merge_form.survivor.errors.append("Vui lòng chọn đơn vị trong danh sách.")
+        else:
+            try:
+                moved = units.merge_units(_actor(), unit, survivor, merge_form.note.data)
+            except Invalid as exc:
+                db.session.rollback()
+                unit = _get_unit_or_404(slug)
+                _show_errors(merge_form, exc, fallback="survivor")
+            else:
+                db.session.commit()
+                flash(f"Đã sáp nhập {unit.name} vào {survivor.name}: chuyển {moved['applications']} hồ sơ đang "
+                      f"giải quyết và {moved['staff']} cán bộ.", "success")
+                return redirect(url_for("admin.unit_edit", slug=survivor.slug))
+    form = UnitForm(obj=unit, formdata=None)
+    form.parent.choices = _unit_choices()
+    return _unit_page(unit, form, merge_form=merge_form)
+
+
+@bp.route("/don-vi/<slug>/hai-cap", methods=["POST"])
+@admin_required
+def unit_two_levels(slug):
+    unit = _get_unit_or_404(slug)
+    two_level_form = TwoLevelForm()
+    if two_level_form.validate_on_submit():
+        try:
+            totals = units.switch_to_two_levels(_actor(), unit, two_level_form.note.data)
+        except Invalid as exc:
+            db.session.rollback()
+            unit = _get_unit_or_404(slug)
+            _show_errors(two_level_form, exc, fallback="confirm")
+        else:
+            db.session.commit()
+            flash(f"Đã chuyển sang chính quyền hai cấp: {totals['districts']} đơn vị cấp huyện ngừng hoạt động, "
+                  f"{totals['communes']} đơn vị cấp xã trực thuộc tỉnh, {totals['applications']} hồ sơ và "
+                  f"{totals['staff']} cán bộ được chuyển.", "success")
+            return redirect(url_for("admin.unit_list"))
+    form = UnitForm(obj=unit, formdata=None)
+    form.parent.choices = _unit_choices()
+    return _unit_page(unit, form, two_level_form=two_level_form)
+
+
+# -- staff ---------------------------------------------------------------------------------------
+
+@bp.route("/can-bo")
+@admin_required
+def staff_list():
+    unit = _unit_by_slug(request.args.get("don_vi"))
+    return render_template("admin/staff.html", people=staff.staff_list(unit), unit=unit,
+                           unit_choices=_unit_choices(active_only=False), roles=staff.ROLE_LABELS)
+
+
+@bp.route("/can-bo/moi", methods=["GET", "POST"])
+@admin_required
+def staff_create():
+    form = StaffForm()
+    form.unit.choices = _unit_choices(include_blank=False)
+    if form.validate_on_submit():
+        try:
+            person, password = staff.create_staff(_actor(), email=form.email.data, full_name=form.full_name.data,
+                                                  role=form.role.data, unit=_unit_by_slug(form.unit.data),
+                                                  title=form.title.data, phone=form.phone.data)
+        except Invalid as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+        else:
+            db.session.commit()
+            return _password_page(person, password, "Đã tạo tài khoản cán bộ")
+    return render_template("admin/staff_form.html", form=form)
+
+
+def _password_page(person, password, heading):
+    response = make_response(render_template("admin/password.html", person=person, password=password,
+                                             heading=heading))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _get_staff_or_404(user_id) -> User:
+    person = db.session.get(User, user_id)
+    if person is None or person.kind != "staff":
+        abort(404)
+    return person
+
+
+@bp.route("/can-bo/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def staff_edit(user_id):
+    person = _get_staff_or_404(user_id)
+    form = AssignForm(obj=person) if request.method == "GET" else AssignForm()
+    form.unit.choices = _unit_choices(include_blank=False)
+    if request.method == "GET":
+        form.unit.data = person.unit.slug if person.unit else ""
+    if form.validate_on_submit():
+        try:
+            staff.change_assignment(_actor(), person, role=form.role.data, unit=_unit_by_slug(form.unit.data),
+                                    title=form.title.data)
+        except Invalid as exc:
+            db.session.rollback()
+            person = _get_staff_or_404(user_id)
+            _show_errors(form, exc)
+        else:
+            db.session.commit()
+            flash("Đã lưu vai trò, đơn vị của cán bộ.", "success")
+            return redirect(url_for("admin.staff_edit", user_id=person.id))
+    history = db.session.execute(select(AuditLog).where(AuditLog.target == f"user:{person.email}")
+                                 .order_by(AuditLog.id.desc()).limit(30)).scalars().all()
+    return render_template("admin/staff_edit.html", person=person, form=form, confirm=ConfirmForm(),
+                           history=history, roles=staff.ROLE_LABELS)
+
+
+@bp.route("/can-bo/<int:user_id>/<any('khoa', 'mo-khoa', 'dat-lai-mat-khau', 'dat-lai-xac-thuc'):act>",
+          methods=["POST"])
+@admin_required
+def staff_action(user_id, act):
+    person = _get_staff_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        if act == "dat-lai-mat-khau":
+            password = staff.reset_password(_actor(), person)
+            db.session.commit()
+            return _password_page(person, password, "Đã đặt lại mật khẩu")
+        if act == "dat-lai-xac-thuc":
+            staff.reset_second_factor(_actor(), person)
+            message = "Đã đặt lại xác thực hai bước; cán bộ sẽ đăng ký lại ở lần đăng nhập sau."
+        else:
+            staff.set_active(_actor(), person, act == "mo-khoa")
+            message = "Đã mở khóa tài khoản." if act == "mo-khoa" else "Đã khóa tài khoản."
+    except Invalid as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("admin.staff_edit", user_id=user_id))
+
+
+# -- services ------------------------------------------------------------------------------------
+
+@bp.route("/thu-tuc")
+@admin_required
+def service_list():
+    return render_template("admin/services.html", services=services_admin.all_services(),
+                           import_form=ServiceImportForm(), confirm=ConfirmForm())
+
+
+def _get_service_or_404(slug) -> Service:
+    service = db.session.execute(select(Service).where(Service.slug == slug)).scalar_one_or_none()
+    if service is None or service.current is None:
+        abort(404)
+    return service
+
+
+@bp.route("/thu-tuc/<slug>", methods=["GET", "POST"])
+@admin_required
+def service_edit(slug):
+    service = _get_service_or_404(slug)
+    form = ServiceTextForm()
+    preview = None
+    if request.method == "GET":
+        form.toml.data = services_admin.export_toml(service)
+    elif form.validate_on_submit():
+        try:
+            if form.publish.data:
+                version, created = services_admin.publish_text(_actor(), form.toml.data, expected_slug=slug)
+                db.session.commit()
+                flash(f"Đã công bố phiên bản {version.version}; hồ sơ đang giải quyết giữ phiên bản cũ."
+                      if created else "Định nghĩa không thay đổi nên không tạo phiên bản mới.",
+                      "success" if created else "info")
+                return redirect(url_for("admin.service_edit", slug=slug))
+            definition = services_admin.parse_definition(form.toml.data, expected_slug=slug)
+            preview = (definition, services_admin.preview_form(definition))
+        except Invalid as exc:
+            db.session.rollback()
+            service = _get_service_or_404(slug)
+            _show_errors(form, exc)
+    return render_template("admin/service_edit.html", service=service, form=form, preview=preview,
+                           open_by_version=services_admin.open_applications_by_version(service),
+                           confirm=ConfirmForm())
+
+
+@bp.route("/thu-tuc/<slug>.toml")
+@admin_required
+def service_export(slug):
+    service = _get_service_or_404(slug)
+    response = make_response(services_admin.export_toml(service))
+    response.mimetype = "application/toml"
+    response.charset = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{service.slug}.toml"'
+    return response
+
+
+@bp.route("/thu-tuc/nhap", methods=["POST"])
+@admin_required
+def service_import():
+    form = ServiceImportForm()
+    if form.validate_on_submit():
+        raw = form.file.data.read(services_admin.MAX_TOML_BYTES + 1)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            form.file.errors.append("Tệp phải được lưu bằng mã UTF-8.")
+        else:
+            try:
+                version, created = services_admin.publish_text(_actor(), text)
+            except Invalid as exc:
+                db.session.rollback()
+                for messages in exc.errors.values():
+                    form.file.errors.extend(messages)
+                if not exc.errors:
+                    form.file.errors.append(exc.message)
+            else:
+                db.session.commit()
+                flash(f"Đã nhập thủ tục {version.name} (phiên bản {version.version})." if created
+                      else "Tệp trùng với phiên bản hiện hành; không có gì thay đổi.", "success")
+                return redirect(url_for("admin.service_edit", slug=version.service.slug))
+    return render_template("admin/services.html", services=services_admin.all_services(), import_form=form,
+                           confirm=ConfirmForm())
+
+
+@bp.route("/thu-tuc/<slug>/<any('ngung', 'mo-lai'):act>", methods=["POST"])
+@admin_required
+def service_toggle(slug, act):
+    service = _get_service_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services_admin.set_service_active(_actor(), service, act == "mo-lai")
+    db.session.commit()
+    flash("Đã mở lại thủ tục." if act == "mo-lai" else "Đã ngừng tiếp nhận thủ tục.", "success")
+    return redirect(url_for("admin.service_list"))
+
+
+# -- calendar ------------------------------------------------------------------------------------
+
+@bp.route("/lich", methods=["GET", "POST"])
+@admin_required
+def calendar():
+    form = OverrideForm()
+    if form.validate_on_submit():
+        try:
+            row = calendar_admin.add_override(_actor(), form.day.data, form.kind.data, form.note.data)
+        except Invalid as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Đã thêm {calendar_admin.KINDS[row.kind].lower()} {row.day.strftime('%d/%m/%Y')}.", "success")
+            return redirect(url_for("admin.calendar"))
+    return render_template("admin/calendar.html", form=form, rows=calendar_admin.overrides(),
+                           kinds=calendar_admin.KINDS, confirm=ConfirmForm())
+
+
+@bp.route("/lich/<int:override_id>/xoa", methods=["POST"])
+@admin_required
+def calendar_remove(override_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        calendar_admin.remove_override(_actor(), override_id)
+    except Invalid:
+        abort(404)
+    db.session.commit()
+    flash("Đã xóa điều chỉnh lịch.", "success")
+    return redirect(url_for("admin.calendar"))
+
+
+# -- workflows -----------------------------------------------------------------------------------
+
+@bp.route("/quy-trinh")
+@admin_required
+def workflow_list():
+    workflows = sorted(all_workflows().values(), key=lambda w: w.name)
+    return render_template("admin/workflows.html", workflows=workflows,
+                           diagrams={w.name: diagram.render_svg(w) for w in workflows}, legend=diagram.LEGEND)
+
+
+@bp.route("/quy-trinh/<name>.svg")
+@admin_required
+def workflow_svg(name):
+    workflow = all_workflows().get(name)
+    if workflow is None:
+        abort(404)
+    response = make_response(diagram.render_svg(workflow))
+    response.mimetype = "image/svg+xml"
+    return response
+
+
+# -- two-step sign-in (administrators and leaders; before the session exists) -----------------------
+
+def _finish_sign_in(person, pending):
+    from ..auth.views import _safe_next, home_for
+    start_session(person, pending.get("remember", False))
+    db.session.commit()
+    return _safe_next(pending.get("next")) or home_for(person)
+
+
+@bp.route("/xac-thuc-hai-buoc", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def two_factor():
+    person, pending = totp.pending_user()
+    if person is None:
+        flash("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.", "warning")
+        return redirect(url_for("auth.login"))
+    if not person.totp_secret:
+        return redirect(url_for("admin.two_factor_setup"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if totp.verify_code(person, form.code.data):
+            target = _finish_sign_in(person, pending)
+            flash(f"Xin chào {person.full_name}.", "success")
+            if person.recovery_codes is not None and len(person.recovery_codes) <= 2:
+                flash("Bạn sắp hết mã khôi phục; hãy liên hệ quản trị để cấp lại.", "warning")
+            return redirect(target)
+        left = totp.count_failure(pending)
+        db.session.commit()
+        form.code.errors.append("Mã xác thực không đúng hoặc đã được dùng." +
+                                (f" Còn {left} lần thử." if left > 0 else " Vui lòng đăng nhập lại."))
+    return render_template("admin/two_factor.html", form=form, person=person)
+
+
+@bp.route("/xac-thuc-hai-buoc/dang-ky", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def two_factor_setup():
+    person, pending = totp.pending_user()
+    if person is None:
+        flash("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.", "warning")
+        return redirect(url_for("auth.login"))
+    if person.totp_secret:
+        return redirect(url_for("admin.two_factor"))
+    secret = totp.enrolment_secret(pending)
+    form = CodeForm()
+    if form.validate_on_submit():
+        codes = totp.enrol(person, secret, form.code.data)
+        if codes is not None:
+            target = _finish_sign_in(person, pending)
+            response = make_response(render_template("admin/recovery_codes.html", codes=codes, target=target))
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        left = totp.count_failure(pending)
+        form.code.errors.append("Mã xác thực không đúng. Kiểm tra giờ trên điện thoại rồi nhập mã mới."
+                                + (f" Còn {left} lần thử." if left > 0 else ""))
+    uri = totp.provisioning_uri(person, secret)
+    response = make_response(render_template("admin/two_factor_setup.html", form=form, person=person,
+                                             secret=secret, qr=totp.qr_svg(uri)))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,339 @@
+"""The citizen's pages. Views validate, call an operation and commit once; a page that shows a refused form
+again rolls back first, so nothing half-saved (no row, no file) outlives the request."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..auth.permissions import can_view_application, is_citizen, owns_application
+from ..extensions import db
+from ..operations import Conflict, Forbidden, Invalid
+from ..operations import applications as ops
+from ..operations.catalogue import active_services, definition_of, get_service, intake_units, sectors
+from ..operations.inbox import applications_for
+from ..operations.processing import perform
+from ..operations.transitions import STALE_MESSAGE, available_actions
+from ..storage import path_of
+from ..unit_of_work import after_commit
+from ..views_common import send_attachment
+from . import filling, guidance
+from .forms import (ACTION_FORMS, DeleteDraftForm, doc_field_name, draft_form_class, new_application_form_class,
+                    submitted_version, supplement_form_class)
+
+bp = Blueprint("citizen", __name__)
+
+# Actions the citizen fires from the application page; submit and resubmit have their own forms.
+PAGE_ACTIONS = ("withdraw", "deliver")
+INTENTS = ("fee", "save", "submit")
+
+
+@bp.context_processor
+def citizen_context():
+    return {
+        "level_label": guidance.level_label,
+        "online_levels": guidance.ONLINE_LEVELS,
+        "state_label": guidance.state_label,
+        "action_label": guidance.action_label,
+        "role_labels": guidance.ROLE_LABELS,
+        "fee_text": lambda version: definition_of(version).fee.describe(),
+        "doc_field_name": doc_field_name,
+        "max_upload_mb": current_app.config["MAX_UPLOAD_MB"],
+    }
+
+
+def _citizen():
+    """The logged-in citizen (the real object: operations store it in relationships)."""
+    if not is_citizen(current_user):
+        abort(403)
+    return current_user._get_current_object()
+
+
+def _service_or_404(slug):
+    service = get_service(slug)
+    if service is None:
+        abort(404)
+    return service
+
+
+def _own_application(application_id):
+    return ops.get_for(current_user, application_id, owns_application)
+
+
+def _intent() -> str:
+    intent = request.form.get("intent", "")
+    # Enter in a text box sends the form without a button: recompute the fee, never submit by accident.
+    return intent if intent in INTENTS else "fee"
+
+
+# ---------------------------------------------------------------- catalogue
+
+@bp.get("/thu-tuc")
+def catalogue():
+    query = request.args.get("q", "").strip()[:200]
+    level = request.args.get("cap", "")
+    level = level if level in guidance.LEVEL_LABELS else ""
+    sector = request.args.get("sector", "").strip()[:120]
+    online = request.args.get("muc_do", "")
+    online_level = int(online) if online in ("3", "4") else None
+    results = active_services(query, level, sector, online_level)
+    return render_template("citizen/catalogue.html", results=results, query=query, level=level,
+                           sector=sector, online_level=online_level, sectors=sectors())
+
+
+@bp.get("/thu-tuc/<slug>")
+def service_page(slug):
+    service = _service_or_404(slug)
+    version = service.current
+    return render_template("citizen/service.html", service=service, version=version,
+                           definition=definition_of(version), units=intake_units(version))
+
+
+# ---------------------------------------------------------------- applying and drafts
+
+def _render_form(template, form, definition, status=200, **context):
+    return render_template(template, form=form, definition=definition, fee=filling.fee_preview(definition, form),
+                           fee_inputs=filling.fee_inputs(definition), **context), status
+
+
+def _refused(form, definition, message=None):
+    """Back to the form after a refusal: undo this request's writes (rows and files) first."""
+    db.session.rollback()
+    files_lost = any(True for _ in filling.uploads(form, definition))
+    return {"problem": message, "files_lost": files_lost}
+
+
+@bp.route("/thu-tuc/<slug>/nop-ho-so", methods=["GET", "POST"])
+@login_required
+def apply(slug):
+    citizen = _citizen()
+    service = _service_or_404(slug)
+    version = service.current
+    definition = definition_of(version)
+    units = intake_units(version)
+    form_class = new_application_form_class(definition)
+    if request.method == "GET":
+        form = form_class(data=filling.form_values(definition, ops.prefill(definition, citizen)))
+    else:
+        form = form_class()
+    form.set_units(units)
+    context = {"service": service, "version": version, "units": units}
+    if request.method == "POST":
+        intent = _intent()
+        if intent == "fee":
+            filling.check_fields(form, definition, complete=False)
+        else:
+            complete = intent == "submit"
+            fields_ok = filling.check_fields(form, definition, complete=complete)
+            documents_ok = not complete or filling.require_documents(form, definition, attached_keys=())
+            if not (fields_ok and documents_ok):
+                context.update(_refused(form, definition))
+                return _render_form("citizen/apply.html", form, definition, **context)
+            try:
+                unit = ops.resolve_unit(service, form.receiving_unit.data)
+                application = ops.create_draft(citizen, service, unit,
+                                               filling.field_data(form, definition, complete=complete))
+                if not filling.attach_uploads(application, citizen, form, definition):
+                    context.update(_refused(form, definition))
+                    return _render_form("citizen/apply.html", form, definition, **context)
+                if complete:
+                    ops.submit(application, citizen)
+            except Invalid as exc:
+                context.update(_refused(form, definition))
+                context["problem"] = filling.place_errors(form, exc)
+                return _render_form("citizen/apply.html", form, definition, **context)
+            db.session.commit()
+            return _after_save(application, complete)
+    return _render_form("citizen/apply.html", form, definition, **context)
+
+
+def _after_save(application, submitted: bool):
+    if submitted:
+        flash(f"Đã nộp hồ sơ thành công. Mã hồ sơ của ông/bà là {application.code}.", "success")
+        return redirect(url_for("citizen.application", application_id=application.id), code=303)
+    flash("Đã lưu nháp hồ sơ. Ông/bà có thể tiếp tục hoàn thiện và nộp sau.", "success")
+    return redirect(url_for("citizen.edit_draft", application_id=application.id), code=303)
+
+
+def _stale(application_id):
+    flash(STALE_MESSAGE, "warning")
+    return redirect(url_for("citizen.application", application_id=application_id), code=303)
+
+
+@bp.route("/ho-so/<int:application_id>/sua", methods=["GET", "POST"])
+@login_required
+def edit_draft(application_id):
+    citizen = _citizen()
+    application = _own_application(application_id)
+    if application.state != "draft":
+        return redirect(url_for("citizen.application", application_id=application.id))
+    definition = definition_of(application.service_version)
+    form_class = draft_form_class(definition)
+    if request.method == "GET":
+        data = filling.form_values(definition, application.data)
+        data["expected_version"] = str(application.version)
+        form = form_class(data=data)
+    else:
+        form = form_class()
+    attached = ops.current_attachments(application)
+    context = {"application": application, "service": application.service,
+               "version": application.service_version, "attached": attached,
+               "delete_form": DeleteDraftForm()}
+    if request.method == "POST":
+        intent = _intent()
+        if intent == "fee":
+            filling.check_fields(form, definition, complete=False)
+        else:
+            if submitted_version(form) != application.version:
+                return _stale(application.id)
+            complete = intent == "submit"
+            fields_ok = filling.check_fields(form, definition, complete=complete)
+            documents_ok = not complete or filling.require_documents(form, definition, attached.keys())
+            if not (fields_ok and documents_ok):
+                context.update(_refused(form, definition))
+                return _render_form("citizen/draft.html", form, definition, **context)
+            try:
+                ops.update_draft(application, citizen, filling.field_data(form, definition, complete=complete))
+                if not filling.attach_uploads(application, citizen, form, definition):
+                    context.update(_refused(form, definition))
+                    return _render_form("citizen/draft.html", form, definition, **context)
+                if complete:
+                    ops.submit(application, citizen)
+            except Invalid as exc:
+                context.update(_refused(form, definition))
+                context["problem"] = filling.place_errors(form, exc)
+                return _render_form("citizen/draft.html", form, definition, **context)
+            db.session.commit()
+            return _after_save(application, complete)
+    return _render_form("citizen/draft.html", form, definition, **context)
+
+
+@bp.post("/ho-so/<int:application_id>/xoa")
+@login_required
+def delete_draft(application_id):
+    citizen = _citizen()
+    application = _own_application(application_id)
+    if not DeleteDraftForm().validate_on_submit():
+        abort(400)
+    if application.state != "draft":
+        raise Forbidden("Chỉ xóa được hồ sơ nháp.")
+    # The scans go with the draft, but only once the deletion is committed.
+    paths = [path_of("uploads", a.stored_name) for a in application.attachments]
+    ops.delete_draft(application, citizen)
+    after_commit(db.session, _remove_files, paths)
+    db.session.commit()
+    flash("Đã xóa hồ sơ nháp.", "info")
+    return redirect(url_for("citizen.my_applications"), code=303)
+
+
+def _remove_files(paths):
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- my applications
+
+@bp.get("/ho-so")
+@login_required
+def my_applications():
+    citizen = _citizen()
+    rows = db.session.execute(applications_for(citizen)).scalars().all()
+    drafts = [a for a in rows if a.state == "draft"]
+    submitted = sorted((a for a in rows if a.state != "draft"),
+                       key=lambda a: (a.submitted_at is not None, a.submitted_at, a.id), reverse=True)
+    return render_template("citizen/my_applications.html", drafts=drafts, submitted=submitted,
+                           deadline=guidance.deadline)
+
+
+# ---------------------------------------------------------------- one application
+
+def _render_application(application, supplement_form=None, action_forms=None, problem=None, files_lost=False):
+    definition = definition_of(application.service_version)
+    citizen = current_user._get_current_object()
+    actions = [t for t in available_actions(application, citizen) if t.action in PAGE_ACTIONS]
+    forms = dict(action_forms or {})
+    for transition in actions:
+        if transition.action not in forms:
+            forms[transition.action] = ACTION_FORMS[transition.action](
+                formdata=None, data={"expected_version": str(application.version)})
+    if application.state == "supplement_requested" and supplement_form is None:
+        data = filling.form_values(definition, application.data)
+        data["expected_version"] = str(application.version)
+        supplement_form = supplement_form_class(definition)(formdata=None, data=data)
+    return render_template(
+        "citizen/application.html", application=application, definition=definition,
+        rows=filling.display_rows(definition, application.data),
+        attachments=[a for a in application.attachments if not a.superseded],
+        documents_by_key={d.key: d for d in definition.documents},
+        events=list(application.events), deadline=guidance.deadline(application),
+        step=guidance.next_step(application), actions=actions, action_forms=forms,
+        supplement_form=supplement_form, current_attachments=ops.current_attachments(application),
+        problem=problem, files_lost=files_lost)
+
+
+@bp.get("/ho-so/<int:application_id>")
+@login_required
+def application(application_id):
+    _citizen()
+    application = _own_application(application_id)
+    if application.state == "draft":
+        return redirect(url_for("citizen.edit_draft", application_id=application.id))
+    return _render_application(application)
+
+
+@bp.post("/ho-so/<int:application_id>/bo-sung")
+@login_required
+def supplement(application_id):
+    """The answer to a supplement request: changed fields and new scans, then the clock runs again."""
+    citizen = _citizen()
+    application = _own_application(application_id)
+    definition = definition_of(application.service_version)
+    form = supplement_form_class(definition)()
+    if application.state != "supplement_requested" or submitted_version(form) != application.version:
+        return _stale(application.id)
+    fields_ok = filling.check_fields(form, definition, complete=True)
+    documents_ok = filling.require_documents(form, definition, ops.current_attachments(application).keys())
+    problem = None
+    if fields_ok and documents_ok:
+        try:
+            if filling.attach_uploads(application, citizen, form, definition):
+                ops.resubmit(application, citizen, filling.field_data(form, definition, complete=True),
+                             note=form.supplement_note.data or "")
+                db.session.commit()
+                flash("Đã nộp bổ sung hồ sơ. Bộ phận Một cửa sẽ tiếp tục giải quyết.", "success")
+                return redirect(url_for("citizen.application", application_id=application.id), code=303)
+        except Invalid as exc:
+            db.session.rollback()
+            problem = filling.place_errors(form, exc)
+    db.session.rollback()
+    files_lost = any(True for _ in filling.uploads(form, definition))
+    return _render_application(application, supplement_form=form, problem=problem, files_lost=files_lost)
+
+
+@bp.post("/ho-so/<int:application_id>/thao-tac/<action>")
+@login_required
+def act(application_id, action):
+    citizen = _citizen()
+    application = _own_application(application_id)
+    if action not in PAGE_ACTIONS:
+        abort(404)
+    form = ACTION_FORMS[action]()
+    if not form.validate():
+        return _render_application(application, action_forms={action: form})
+    if submitted_version(form) != application.version:
+        return _stale(application.id)
+    try:
+        perform(application, action, citizen, version=submitted_version(form), note=form.note.data or "")
+    except (Invalid, Forbidden, Conflict) as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("citizen.application", application_id=application.id), code=303)
+    db.session.commit()
+    done = {"withdraw": "Đã rút hồ sơ.", "deliver": "Đã xác nhận nhận kết quả. Hồ sơ đã hoàn thành."}
+    flash(done[action], "success")
+    return redirect(url_for("citizen.application", application_id=application.id), code=303)
+
+
+@bp.get("/ho-so/<int:application_id>/tep/<int:attachment_id>")
+@login_required
+def attachment(application_id, attachment_id):
+    application = ops.get_for(current_user, application_id, can_view_application)
+    return send_attachment(application, attachment_id, as_download=request.args.get("tai") == "1")
+

@@ -1,0 +1,155 @@
+"""Public status lookup (/tra-cuu): the application code and the last four digits of the applicant's phone
+number give the state, the due date and a timeline of action labels, units and dates. No login, so no
+personal data: no names, no form data, no notes (staff write notes about people).
+
+An unknown code and wrong digits get the same answer, compared in constant time, and every client is
+rate-limited (LOOKUP_RATE_LIMIT, one budget shared by the page and GET /api/v1/lookup), so the page cannot
+be used to guess which codes exist or to walk through the four digits."""
+import hmac
+import re
+
+from flask import Blueprint, current_app, render_template, request
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from ..extensions import db, limiter
+from ..models import Application, Event
+from ..operations import Invalid, NotFound
+from ..workflows_registry import get_workflow
+
+bp = Blueprint("lookup", __name__)
+
+NOT_FOUND_MESSAGE = ("Không tìm thấy hồ sơ khớp với mã hồ sơ và 4 số cuối số điện thoại đã nhập. "
+                     "Vui lòng kiểm tra lại.")
+CODE_MESSAGE = "Mã hồ sơ gồm chữ số, chữ cái, dấu chấm và dấu gạch ngang, ví dụ 000.21.31.H62-261127-0001."
+DIGITS_MESSAGE = "Vui lòng nhập đúng 4 chữ số cuối của số điện thoại đã dùng khi nộp hồ sơ."
+CODE_PATTERN = re.compile(r"^[A-Z0-9.\-]{1,60}$")
+# Compared against when there is no application (or no phone), so a miss costs what a hit costs.
+_NO_MATCH = "\x00\x00\x00\x00"
+
+
+def lookup_limit() -> str:
+    return current_app.config["LOOKUP_RATE_LIMIT"]
+
+
+# One budget per client for the page and the API together: alternating between them gains nothing.
+# Opening the empty form, or a link that only fills in the code, looks nothing up and costs nothing.
+rate_limited = limiter.shared_limit(lookup_limit, scope="public-lookup",
+                                    exempt_when=lambda: request.method == "GET" and "phone" not in request.args)
+
+
+def normalize_code(raw) -> str:
+    return re.sub(r"\s+", "", str(raw or "")).upper()
+
+
+def clean_query(code, digits) -> tuple[str, str]:
+    """Checks the shape of the two inputs; raises Invalid with the field errors."""
+    code, digits = normalize_code(code), re.sub(r"\s+", "", str(digits or ""))
+    errors = {}
+    if not CODE_PATTERN.fullmatch(code):
+        errors["code"] = [CODE_MESSAGE if code else "Vui lòng nhập mã hồ sơ."]
+    if not re.fullmatch(r"\d{4}", digits):
+        errors["phone"] = [DIGITS_MESSAGE]
+    if errors:
+        raise Invalid("Thông tin tra cứu chưa hợp lệ.", errors=errors)
+    return code, digits
+
+
+def last_four_digits(phone: str | None) -> str | None:
+    digits = re.sub(r"\D", "", phone or "")
+    return digits[-4:] if len(digits) >= 4 else None
+
+
+def find_application(code: str, digits: str) -> Application:
+    """The application with this code whose applicant's phone ends in `digits`; NotFound otherwise, with
+    one message for both misses."""
+    application = db.session.execute(
+        select(Application).where(Application.code == code)).scalar_one_or_none()
+    expected = last_four_digits(application.applicant_phone) if application is not None else None
+    matches = hmac.compare_digest((expected or _NO_MATCH).encode(), digits.encode())
+    if application is None or expected is None or not matches:
+        raise NotFound(NOT_FOUND_MESSAGE, code="not_found")
+    return application
+
+
+def _transition_label(workflow, event) -> str:
+    """The label of the transition this event took (the same action may read differently per role)."""
+    for transition in workflow.transitions:
+        if (transition.action == event.action and transition.to == event.to_state
+                and event.from_state in transition.sources and event.role in transition.roles):
+            return transition.label
+    return workflow.action_label(event.action)
+
+
+def _state_label(workflow, state: str) -> str:
+    try:
+        return workflow.state(state).label
+    except KeyError:
+        return state
+
+
+def public_status(application: Application) -> dict:
+    """What anyone holding the code and the four digits may see: labels, units and dates only."""
+    workflow = get_workflow(application.workflow)
+    events = db.session.scalars(select(Event).where(Event.application_id == application.id)
+                                .order_by(Event.created_at, Event.id)).all()
+    terminal = workflow.state(application.state).terminal if application.state in workflow.states else False
+    return {
+        "code": application.code,
+        "service": application.service_version.name,
+        "unit": application.unit.name,
+        "state": application.state,
+        "state_label": _state_label(workflow, application.state),
+        "due_date": application.due_date,
+        "finished": terminal,
+        "submitted_at": application.submitted_at,
+        "timeline": [{
+            "action": event.action,
+            "action_label": _transition_label(workflow, event),
+            "state": event.to_state,
+            "state_label": _state_label(workflow, event.to_state),
+            "unit": event.unit.name if event.unit is not None else None,
+            "at": event.created_at,
+        } for event in events],
+    }
+
+
+def lookup_status(code, digits) -> dict:
+    """Page and API entry point: Invalid (422) for malformed input, NotFound (404) for no match."""
+    return public_status(find_application(*clean_query(code, digits)))
+
+
+class LookupForm(FlaskForm):
+    code = StringField("Mã hồ sơ", validators=[DataRequired("Vui lòng nhập mã hồ sơ."), Length(max=60)],
+                       filters=[normalize_code],
+                       description="In trên giấy tiếp nhận và trong thư điện tử, ví dụ 000.21.31.H62-261127-0001.")
+    phone = StringField("4 số cuối số điện thoại", validators=[
+        DataRequired(DIGITS_MESSAGE), Regexp(r"^\s*\d{4}\s*$", message=DIGITS_MESSAGE)],
+        description="Số điện thoại di động đã dùng khi nộp hồ sơ.")
+
+
+@bp.route("/tra-cuu", methods=["GET", "POST"])
+@rate_limited
+def lookup():
+    if request.method == "POST":
+        form = LookupForm()
+        submitted = form.validate_on_submit()
+    else:
+        # A GET lookup is a link (from an e-mail, a bookmark): no session, so no CSRF token to check.
+        form = LookupForm(request.args, meta={"csrf": False})
+        submitted = "phone" in request.args and form.validate()
+    if not submitted:
+        asked = request.method == "POST" or "phone" in request.args
+        return render_template("public/lookup.html", form=form, status=None), 422 if asked else 200
+    try:
+        status = lookup_status(form.code.data, form.phone.data)
+    except Invalid as refusal:
+        for name, messages in refusal.errors.items():
+            getattr(form, name).errors = list(messages)
+        return render_template("public/lookup.html", form=form, status=None), 422
+    except NotFound as miss:
+        db.session.rollback()
+        return render_template("public/lookup.html", form=form, status=None, not_found=miss.message), 404
+    return render_template("public/lookup.html", form=form, status=status)
