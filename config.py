@@ -79,7 +79,9 @@ class Config:
         self.VNPAY_TIMEOUT = _env_int("VNPAY_TIMEOUT", 15)
         self.PKI_P12_PATHS = os.environ.get("PKI_P12_PATHS", "")  # "unit-slug=/path/file.p12;..."
         self.PKI_P12_PASSWORD = os.environ.get("PKI_P12_PASSWORD", "")
-        self.PKI_TRUST_ROOTS = os.environ.get("PKI_TRUST_ROOTS", "")
+        self.PKI_TRUST_ROOTS = os.environ.get("PKI_TRUST_ROOTS", "")  # PEM/DER files separated by ";"
+        # Production: refuse to issue an unsigned document when a unit has no certificate.
+        self.DOCUMENTS_REQUIRE_SIGNATURE = _env_bool("DOCUMENTS_REQUIRE_SIGNATURE", False)
         self.DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Demo@12345")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,6 +5,7 @@ from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -238,7 +239,8 @@ class Event(db.Model):
     from_state: Mapped[str | None] = mapped_column(sa.String(30))
     to_state: Mapped[str] = mapped_column(sa.String(30))
     note: Mapped[str] = mapped_column(sa.Text, default="")
-    details: Mapped[dict | None] = mapped_column(sa.JSON)
+    # Effects add to the details while the transition runs; MutableDict records those changes.
+    details: Mapped[dict | None] = mapped_column(MutableDict.as_mutable(sa.JSON))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="events")

@@ -2,13 +2,21 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms_common import nfc, vietnamese_mobile
 from ..models import UNIT_LEVELS
 
 LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
-ROLE_CHOICES = [("receiver", "Cán bộ một cửa"), ("handler", "Chuyên viên"), ("leader", "Lãnh đạo")]
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+def role_choices():
+    return choices([("receiver", "Cán bộ một cửa"), ("handler", "Chuyên viên"), ("leader", "Lãnh đạo")])
 
 
 class ConfirmForm(FlaskForm):
@@ -24,7 +32,7 @@ class UnitForm(FlaskForm):
                                                                   Length(max=200)])
     short_name = StringField("Tên ngắn (địa danh)", filters=[nfc],
                              validators=[DataRequired("Vui lòng nhập tên ngắn."), Length(max=120)])
-    level = SelectField("Cấp", choices=[(level, LEVEL_LABELS[level]) for level in UNIT_LEVELS])
+    level = SelectField("Cấp", choices=choices((level, LEVEL_LABELS[level]) for level in UNIT_LEVELS))
     parent = SelectField("Đơn vị cấp trên", choices=[], validate_choice=False)
     address = StringField("Địa chỉ", filters=[nfc], validators=[Optional(), Length(max=300)])
     phone = StringField("Điện thoại", filters=[nfc], validators=[Optional(), Length(max=30)])
@@ -52,7 +60,7 @@ class StaffForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired("Vui lòng nhập email."), Length(max=254)])
     full_name = StringField("Họ và tên", filters=[nfc], validators=[DataRequired("Vui lòng nhập họ và tên."),
                                                                      Length(max=120)])
-    role = SelectField("Vai trò", choices=ROLE_CHOICES)
+    role = SelectField("Vai trò", choices=role_choices())
     unit = SelectField("Đơn vị công tác", choices=[], validate_choice=False,
                        validators=[DataRequired("Vui lòng chọn đơn vị.")])
     title = StringField("Chức danh (in dưới chữ ký)", filters=[nfc], validators=[Optional(), Length(max=120)])
@@ -61,7 +69,7 @@ class StaffForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    role = SelectField("Vai trò", choices=ROLE_CHOICES)
+    role = SelectField("Vai trò", choices=role_choices())
     unit = SelectField("Đơn vị công tác", choices=[], validate_choice=False,
                        validators=[DataRequired("Vui lòng chọn đơn vị.")])
     title = StringField("Chức danh", filters=[nfc], validators=[Optional(), Length(max=120)])
@@ -82,7 +90,7 @@ class ServiceImportForm(FlaskForm):
 
 class OverrideForm(FlaskForm):
     day = DateField("Ngày", validators=[DataRequired("Vui lòng chọn ngày hợp lệ.")])
-    kind = SelectField("Loại", choices=[("off", "Ngày nghỉ thêm"), ("work", "Ngày làm việc bù")])
+    kind = SelectField("Loại", choices=choices([("off", "Ngày nghỉ thêm"), ("work", "Ngày làm việc bù")]))
     note = StringField("Ghi chú (căn cứ)", filters=[nfc], validators=[Optional(), Length(max=200)])
     submit = SubmitField("Thêm")
 

@@ -15,7 +15,7 @@ from ..operations import Invalid
 from ..workflows_registry import all_workflows
 from . import calendar_admin, diagram, services_admin, staff, totp, units
 from .forms import (LEVEL_LABELS, AssignForm, CodeForm, ConfirmForm, MergeForm, OverrideForm, ServiceImportForm,
-                    ServiceTextForm, StaffForm, TwoLevelForm, UnitForm)
+                    ServiceTextForm, StaffForm, TwoLevelForm, UnitForm, choices)
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
 
@@ -58,9 +58,9 @@ def _unit_choices(include_blank=True, active_only=True):
     stmt = select(Unit).order_by(Unit.level, Unit.name)
     if active_only:
         stmt = stmt.where(Unit.active.is_(True))
-    choices = [("", "— Không có —")] if include_blank else [("", "— Chọn —")]
-    return choices + [(u.slug, f"{u.name} ({LEVEL_LABELS.get(u.level, u.level)})")
-                      for u in db.session.execute(stmt).scalars()]
+    pairs = [("", "— Không có —")] if include_blank else [("", "— Chọn —")]
+    pairs += [(u.slug, f"{u.name} ({LEVEL_LABELS.get(u.level, u.level)})") for u in db.session.execute(stmt).scalars()]
+    return choices(pairs)
 
 
 def _unit_by_slug(slug):
@@ -128,7 +128,7 @@ def unit_create():
 def unit_edit(slug):
     unit = _get_unit_or_404(slug)
     form = UnitForm(obj=unit) if request.method == "GET" else UnitForm()
-    form.parent.choices = [c for c in _unit_choices() if c[0] != unit.slug]
+    form.parent.choices = [c for c in _unit_choices() if c.value != unit.slug]
     if request.method == "GET":
         form.parent.data = unit.parent.slug if unit.parent else ""
     if form.validate_on_submit():
@@ -150,10 +150,10 @@ def unit_edit(slug):
 
 def _unit_page(unit, form, merge_form=None, two_level_form=None):
     merge_form = merge_form or MergeForm(formdata=None)
-    merge_form.survivor.choices = [("", "— Chọn —")] + [
+    merge_form.survivor.choices = choices([("", "— Chọn —")] + [
         (u.slug, u.name) for u in db.session.execute(
             select(Unit).where(Unit.level == unit.level, Unit.active.is_(True), Unit.id != unit.id)
-            .order_by(Unit.name)).scalars()]
+            .order_by(Unit.name)).scalars()])
     two_level_form = two_level_form or TwoLevelForm(formdata=None)
     open_count = db.session.execute(
         select(func.count()).select_from(Application)

@@ -135,7 +135,8 @@ def fee_preview(definition, form) -> int | None:
 
 def fee_inputs(definition) -> list[str]:
     """Labels of the fields the fee depends on (to say what to fill in before it can be computed)."""
-    return [definition.field(name).label for name in definition.fee.referenced_fields if definition.field(name)]
+    fields = (definition.field(name) for name in definition.fee.referenced_fields)
+    return [field.label for field in fields if field is not None]
 
 
 def display_value(spec, value) -> str:

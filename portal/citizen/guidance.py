@@ -102,19 +102,20 @@ def next_step(application) -> NextStep:
     if state == "submitted":
         return NextStep("Chờ tiếp nhận", f"Hồ sơ đang chờ Bộ phận Một cửa ({unit}) kiểm tra. Nếu hồ sơ đầy "
                         "đủ, hợp lệ, cán bộ sẽ tiếp nhận và hẹn ngày trả kết quả; nếu cần bổ sung, ông/bà sẽ "
-                        "được thông báo qua thư điện tử và trên trang này. Ông/bà chưa cần làm gì thêm.", "info")
+                        "được thông báo qua thư điện tử và trên trang này. Ông/bà chưa cần làm gì thêm.",
+                        "info")
     if state == "supplement_requested":
-        return NextStep("Cần bổ sung hồ sơ", "Bộ phận Một cửa đề nghị ông/bà bổ sung, hoàn thiện hồ sơ theo "
-                        "nội dung dưới đây. Vui lòng sửa các thông tin, đính kèm giấy tờ còn thiếu trong biểu "
-                        "mẫu “Bổ sung hồ sơ” và bấm “Nộp bổ sung”. Thời hạn giải quyết tạm dừng cho đến khi "
-                        "ông/bà nộp bổ sung.", "warning", note)
+        return NextStep("Cần bổ sung hồ sơ", "Bộ phận Một cửa đề nghị ông/bà bổ sung, hoàn thiện hồ sơ "
+                        "theo nội dung dưới đây. Vui lòng sửa các thông tin, đính kèm giấy tờ còn thiếu "
+                        "trong biểu mẫu “Bổ sung hồ sơ” và bấm “Nộp bổ sung”. Thời hạn giải quyết tạm dừng "
+                        "cho đến khi ông/bà nộp bổ sung.", "warning", note)
     if state == "processing":
         return NextStep("Đang giải quyết", f"Hồ sơ đã được tiếp nhận và đang được {unit} giải quyết. Ông/bà "
                         "chưa cần làm gì thêm; kết quả sẽ được trả đúng ngày hẹn.", "info")
     if state == "forwarded":
         return NextStep("Đã chuyển cấp giải quyết", f"Hồ sơ đã được chuyển đến {unit} để giải quyết theo "
-                        "thẩm quyền (liên thông). Ông/bà chưa cần làm gì thêm; kết quả được trả qua nơi ông/bà "
-                        "đã nộp hồ sơ" + (" hoặc trực tuyến." if level4 else "."), "info")
+                        "thẩm quyền (liên thông). Ông/bà chưa cần làm gì thêm; kết quả được trả qua nơi "
+                        "ông/bà đã nộp hồ sơ" + (" hoặc trực tuyến." if level4 else "."), "info")
     if state == "awaiting_approval":
         return NextStep("Chờ lãnh đạo phê duyệt", f"Hồ sơ đã được thẩm định và đang chờ lãnh đạo {unit} "
                         "xem xét, ký duyệt. Ông/bà chưa cần làm gì thêm.", "info")
@@ -127,17 +128,18 @@ def next_step(application) -> NextStep:
                         "warning")
     if state == "result_ready":
         if level4:
-            return NextStep("Đã có kết quả", "Kết quả đã được ký số. Ông/bà tải kết quả ở mục “Văn bản của hồ "
-                            "sơ”, sau đó bấm “Đã nhận kết quả” để hoàn thành hồ sơ. Ông/bà cũng có thể nhận "
-                            f"bản giấy tại Bộ phận Một cửa ({unit}).", "success")
+            return NextStep("Đã có kết quả", "Kết quả đã được ký số. Ông/bà tải kết quả (bản điện tử) "
+                            "ở mục văn bản của hồ sơ trên trang này, sau đó bấm “Đã nhận kết quả” để hoàn "
+                            "thành hồ sơ. Ông/bà cũng có thể nhận bản giấy tại Bộ phận Một cửa "
+                            f"({unit}).", "success")
         return NextStep("Đã có kết quả", f"Mời ông/bà đến Bộ phận Một cửa ({unit}) để nhận kết quả; mang "
                         "theo giấy tờ tùy thân và mã hồ sơ.", "success")
     if state == "completed":
         return NextStep("Đã hoàn thành", "Hồ sơ đã được giải quyết và trả kết quả. Cảm ơn ông/bà đã sử dụng "
                         "dịch vụ công trực tuyến.", "success")
     if state == "refused":
-        return NextStep("Hồ sơ bị từ chối tiếp nhận", "Bộ phận Một cửa từ chối tiếp nhận hồ sơ với lý do dưới "
-                        "đây. Ông/bà có thể nộp hồ sơ mới sau khi khắc phục.", "danger", note)
+        return NextStep("Hồ sơ bị từ chối tiếp nhận", "Bộ phận Một cửa từ chối tiếp nhận hồ sơ với lý do "
+                        "dưới đây. Ông/bà có thể nộp hồ sơ mới sau khi khắc phục.", "danger", note)
     if state == "denied":
         return NextStep("Không được chấp thuận", "Cơ quan có thẩm quyền không chấp thuận yêu cầu với lý do "
                         "dưới đây. Văn bản trả lời được gửi kèm hồ sơ.", "danger", note)

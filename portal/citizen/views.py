@@ -2,6 +2,7 @@
 again rolls back first, so nothing half-saved (no row, no file) outlives the request."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from jinja2 import TemplateNotFound
 
 from ..auth.permissions import can_view_application, is_citizen, owns_application
 from ..extensions import db
@@ -15,14 +16,15 @@ from ..storage import path_of
 from ..unit_of_work import after_commit
 from ..views_common import send_attachment
 from . import filling, guidance
-from .forms import (ACTION_FORMS, DeleteDraftForm, doc_field_name, draft_form_class, new_application_form_class,
-                    submitted_version, supplement_form_class)
+from .forms import (ACTION_FORMS, DeleteDraftForm, doc_field_name, draft_form_class,
+                    new_application_form_class, submitted_version, supplement_form_class)
 
 bp = Blueprint("citizen", __name__)
 
 # Actions the citizen fires from the application page; submit and resubmit have their own forms.
 PAGE_ACTIONS = ("withdraw", "deliver")
 INTENTS = ("fee", "save", "submit")
+DOCUMENTS_PARTIAL = "documents_pages/_application_documents.html"
 
 
 @bp.context_processor
@@ -35,7 +37,7 @@ def citizen_context():
         "role_labels": guidance.ROLE_LABELS,
         "fee_text": lambda version: definition_of(version).fee.describe(),
         "doc_field_name": doc_field_name,
-        "max_upload_mb": current_app.config["MAX_UPLOAD_MB"],
+        "max_upload_mb": f"{float(current_app.config['MAX_UPLOAD_MB']):g}",
     }
 
 
@@ -89,7 +91,8 @@ def service_page(slug):
 # ---------------------------------------------------------------- applying and drafts
 
 def _render_form(template, form, definition, status=200, **context):
-    return render_template(template, form=form, definition=definition, fee=filling.fee_preview(definition, form),
+    return render_template(template, form=form, definition=definition,
+                           fee=filling.fee_preview(definition, form),
                            fee_inputs=filling.fee_inputs(definition), **context), status
 
 
@@ -190,7 +193,8 @@ def edit_draft(application_id):
                 context.update(_refused(form, definition))
                 return _render_form("citizen/draft.html", form, definition, **context)
             try:
-                ops.update_draft(application, citizen, filling.field_data(form, definition, complete=complete))
+                ops.update_draft(application, citizen,
+                                 filling.field_data(form, definition, complete=complete))
                 if not filling.attach_uploads(application, citizen, form, definition):
                     context.update(_refused(form, definition))
                     return _render_form("citizen/draft.html", form, definition, **context)
@@ -265,7 +269,18 @@ def _render_application(application, supplement_form=None, action_forms=None, pr
         events=list(application.events), deadline=guidance.deadline(application),
         step=guidance.next_step(application), actions=actions, action_forms=forms,
         supplement_form=supplement_form, current_attachments=ops.current_attachments(application),
-        problem=problem, files_lost=files_lost)
+        problem=problem, files_lost=files_lost,
+        # Until the documents feature ships its own list, the page lists the issued PDFs itself.
+        documents_fallback=not _has_template(DOCUMENTS_PARTIAL),
+        issued=[d for d in application.documents if d.revoked_at is None and d.superseded_by_id is None])
+
+
+def _has_template(name: str) -> bool:
+    try:
+        current_app.jinja_env.get_template(name)
+    except TemplateNotFound:
+        return False
+    return True
 
 
 @bp.get("/ho-so/<int:application_id>")
@@ -336,4 +351,3 @@ def act(application_id, action):
 def attachment(application_id, attachment_id):
     application = ops.get_for(current_user, application_id, can_view_application)
     return send_attachment(application, attachment_id, as_download=request.args.get("tai") == "1")
-

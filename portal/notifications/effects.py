@@ -11,7 +11,9 @@ from ..workflows_registry import get_workflow
 from . import send_email, send_sms
 
 # The state reached says most (a fee to pay, a result to collect); otherwise the action does.
-TEMPLATE_BY_STATE = {"awaiting_payment": "payment_due", "result_ready": "result_ready", "completed": "completed"}
+TEMPLATE_BY_STATE = {
+    "awaiting_payment": "payment_due", "result_ready": "result_ready", "completed": "completed",
+}
 TEMPLATE_BY_ACTION = {
     "submit": "submitted", "accept": "accepted", "request_supplement": "supplement_requested",
     "refuse": "refused", "deny": "denied", "reschedule": "rescheduled",

@@ -48,7 +48,8 @@ def check_plain(value, where="argument"):
                 raise TypeError(f"job {where}: dictionary keys must be strings, not {key!r}")
             check_plain(item, where)
         return
-    raise TypeError(f"job {where}: plain data only (str, numbers, dates, lists, dicts), not {type(value).__name__}")
+    raise TypeError(f"job {where}: plain data only (str, numbers, dates, lists, dicts), "
+                    f"not {type(value).__name__}")
 
 
 def redis_url() -> str:

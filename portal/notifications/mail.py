@@ -49,7 +49,8 @@ def parse_mail_url(url: str) -> MailServer:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        raise ValueError(f"MAIL_URL: unknown scheme {parts.scheme!r}; use smtp://, smtp+starttls:// or smtps://")
+        raise ValueError(f"MAIL_URL: unknown scheme {parts.scheme!r}; "
+                         "use smtp://, smtp+starttls:// or smtps://")
     if not parts.hostname:
         raise ValueError("MAIL_URL: the mail server's host name is missing")
     try:
@@ -138,7 +139,8 @@ def login(client: smtplib.SMTP, username: str, password: str) -> None:
     if (username + password).isascii():
         client.login(username, password)
         return
-    # smtplib encodes credentials as ASCII; AUTH PLAIN carries UTF-8 (RFC 4616), as a Vietnamese password needs.
+    # smtplib encodes credentials as ASCII; AUTH PLAIN carries UTF-8 (RFC 4616), as a Vietnamese
+    # password needs.
     client.ehlo_or_helo_if_needed()
     if "PLAIN" not in client.esmtp_features.get("auth", "").upper().split():
         raise smtplib.SMTPNotSupportedError("the mail server offers no AUTH PLAIN for a non-ASCII login")

@@ -1,27 +1,25 @@
 """Gap-free sequences that survive concurrent requests on SQLite and PostgreSQL."""
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
 from ..models import Counter
+
+_INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
 def next_value(scope: str) -> int:
     """Increments and returns the counter named `scope`, inside the caller's transaction.
 
-    The UPDATE takes the row lock first, so two transactions never read the same value; a missing row is
-    created (a concurrent creator makes our INSERT fail on the primary key, and we retry the UPDATE)."""
+    The row is created if missing (ON CONFLICT DO NOTHING, so two creators do not collide), then the UPDATE
+    takes its row lock: two transactions never read the same value. No autoflush: the caller's pending
+    changes (an event being built, say) are flushed when the caller decides."""
+    table = Counter.__table__
     session = db.session
-    for _ in range(3):
-        result = session.execute(
-            update(Counter).where(Counter.scope == scope).values(value=Counter.value + 1)
-            .execution_options(synchronize_session=False))
-        if result.rowcount:
-            return session.execute(select(Counter.value).where(Counter.scope == scope)).scalar_one()
-        try:
-            with session.begin_nested():
-                session.execute(insert(Counter).values(scope=scope, value=1))
-            return 1
-        except IntegrityError:  # someone created it between our UPDATE and INSERT
-            continue
-    raise RuntimeError(f"counter {scope!r} could not be incremented")
+    with session.no_autoflush:
+        insert = _INSERTS[session.get_bind().dialect.name]
+        session.execute(insert(table).values(scope=scope, value=0).on_conflict_do_nothing(
+            index_elements=["scope"]))
+        session.execute(update(table).where(table.c.scope == scope).values(value=table.c.value + 1))
+        return session.execute(select(table.c.value).where(table.c.scope == scope)).scalar_one()

@@ -13,7 +13,8 @@ class LookupQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    code = fields.String(load_default="", metadata={"description": "mã hồ sơ, ví dụ 000.21.31.H62-261127-0001"})
+    code = fields.String(load_default="",
+                         metadata={"description": "mã hồ sơ, ví dụ 000.21.31.H62-261127-0001"})
     phone = fields.String(load_default="", metadata={"description": "4 số cuối số điện thoại của người nộp"})
 
 

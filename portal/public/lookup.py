@@ -36,8 +36,11 @@ def lookup_limit() -> str:
 
 # One budget per client for the page and the API together: alternating between them gains nothing.
 # Opening the empty form, or a link that only fills in the code, looks nothing up and costs nothing.
-rate_limited = limiter.shared_limit(lookup_limit, scope="public-lookup",
-                                    exempt_when=lambda: request.method == "GET" and "phone" not in request.args)
+def _looks_nothing_up() -> bool:
+    return request.method == "GET" and "phone" not in request.args
+
+
+rate_limited = limiter.shared_limit(lookup_limit, scope="public-lookup", exempt_when=_looks_nothing_up)
 
 
 def normalize_code(raw) -> str:
@@ -124,7 +127,8 @@ def lookup_status(code, digits) -> dict:
 class LookupForm(FlaskForm):
     code = StringField("Mã hồ sơ", validators=[DataRequired("Vui lòng nhập mã hồ sơ."), Length(max=60)],
                        filters=[normalize_code],
-                       description="In trên giấy tiếp nhận và trong thư điện tử, ví dụ 000.21.31.H62-261127-0001.")
+                       description="In trên giấy tiếp nhận và trong thư điện tử, "
+                                   "ví dụ 000.21.31.H62-261127-0001.")
     phone = StringField("4 số cuối số điện thoại", validators=[
         DataRequired(DIGITS_MESSAGE), Regexp(r"^\s*\d{4}\s*$", message=DIGITS_MESSAGE)],
         description="Số điện thoại di động đã dùng khi nộp hồ sơ.")

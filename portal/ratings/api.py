@@ -35,7 +35,8 @@ class PostalIn(Schema):
         unknown = EXCLUDE
 
     address = fields.String(required=True)
-    phone = fields.String(required=True, metadata={"description": "Vietnamese mobile number of the recipient"})
+    phone = fields.String(required=True,
+                          metadata={"description": "Vietnamese mobile number of the recipient"})
     version = fields.Integer(load_default=None, metadata={"description": "the application version seen"})
 
 
@@ -72,7 +73,8 @@ def create_rating(application_id):
 
 
 @blp.route("/<int:application_id>/rating", methods=["GET"])
-@blp.doc(security=[{"bearerAuth": []}], responses={"404": {"description": "no such application or no rating"}})
+@blp.doc(security=[{"bearerAuth": []}],
+         responses={"404": {"description": "no such application or no rating"}})
 @blp.response(200, RatingOut)
 @token_required
 def get_rating(application_id):

@@ -50,7 +50,8 @@ def request_postal_delivery(application, citizen, address: str, phone: str,
         errors["address"] = [f"Vui lòng nhập địa chỉ nhận đầy đủ (số nhà, thôn/xóm, xã/phường, huyện, tỉnh), "
                              f"từ {ADDRESS_MIN} đến {ADDRESS_MAX} ký tự."]
     if not MOBILE.match(phone):
-        errors["phone"] = ["Số điện thoại di động không hợp lệ (10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09)."]
+        errors["phone"] = ["Số điện thoại di động không hợp lệ "
+                           "(10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09)."]
     if errors:
         raise Invalid("Thông tin nhận kết quả qua bưu chính chưa hợp lệ.", errors=errors)
     # A new dict, not an in-place change: the JSON column only notices assignment.

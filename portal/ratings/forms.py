@@ -15,7 +15,8 @@ class RatingForm(FlaskForm):
                        choices=[SelectChoice(value=v, label=label) for v, label in RATING_LABELS.items()],
                        validators=[InputRequired("Vui lòng chọn một mức đánh giá.")])
     comment = TextAreaField("Ý kiến góp ý (không bắt buộc)", id="rating-comment", filters=[nfc],
-                            validators=[Optional(), Length(max=COMMENT_MAX, message=f"Tối đa {COMMENT_MAX} ký tự.")],
+                            validators=[Optional(),
+                                        Length(max=COMMENT_MAX, message=f"Tối đa {COMMENT_MAX} ký tự.")],
                             render_kw={"rows": 3, "maxlength": COMMENT_MAX})
     next = HiddenField(id="rating-next")
 
@@ -29,7 +30,8 @@ class PostalForm(FlaskForm):
         description="Số nhà, thôn/xóm (đường, phố), xã/phường, huyện/quận, tỉnh/thành phố.",
         render_kw={"rows": 2, "maxlength": ADDRESS_MAX, "autocomplete": "street-address"})
     phone = StringField("Số điện thoại người nhận", id="postal-phone", filters=[nfc],
-                        validators=[DataRequired("Vui lòng nhập số điện thoại người nhận."), vietnamese_mobile],
+                        validators=[DataRequired("Vui lòng nhập số điện thoại người nhận."),
+                                    vietnamese_mobile],
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
     expected_version = HiddenField(id="postal-expected-version")
     next = HiddenField(id="postal-next")

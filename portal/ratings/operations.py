@@ -18,11 +18,13 @@ NOT_COMPLETED = "Chỉ đánh giá được hồ sơ đã hoàn thành (đã tr�
 
 
 def rating_of(application) -> Rating | None:
-    return db.session.execute(select(Rating).where(Rating.application_id == application.id)).scalar_one_or_none()
+    return db.session.execute(
+        select(Rating).where(Rating.application_id == application.id)).scalar_one_or_none()
 
 
 def can_rate(user, application) -> bool:
-    return owns_application(user, application) and application.state == "completed" and rating_of(application) is None
+    return (owns_application(user, application) and application.state == "completed"
+            and rating_of(application) is None)
 
 
 def rate(application, citizen, value: str, comment: str = "") -> Rating:

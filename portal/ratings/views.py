@@ -1,7 +1,7 @@
 """Pages: the citizen rates a completed application and asks for a level-4 result by post. The forms live in
 the partial templates/ratings/_citizen_box.html (included by the citizen's application page, and shown on
 this blueprint's own page, which e-mails link to)."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..auth.permissions import owns_application
@@ -109,6 +109,6 @@ def request_post(application_id):
         # After a conflict the form shows the application as it is now, not the stale input.
         return _page(application, refusal.status, postal_form=None if isinstance(refusal, Conflict) else form)
     db.session.commit()
-    flash("Đã ghi nhận yêu cầu nhận kết quả qua dịch vụ bưu chính. Bộ phận Một cửa sẽ gửi kết quả đến địa chỉ "
-          "Ông/Bà đã đăng ký.", "success")
+    flash("Đã ghi nhận yêu cầu nhận kết quả qua dịch vụ bưu chính. Bộ phận Một cửa sẽ gửi kết quả "
+          "đến địa chỉ Ông/Bà đã đăng ký.", "success")
     return _back(application, form)

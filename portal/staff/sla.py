@@ -20,7 +20,7 @@ from ..timeutil import utcnow, vn_today
 from ..workflows_registry import all_workflows
 
 log = logging.getLogger(__name__)
-DIGEST_TEMPLATE = "sla_digest.txt"
+DIGEST_TEMPLATE = "sla_digest"  # templates/emails/sla_digest.txt
 
 
 def clock_running():

@@ -316,3 +316,18 @@ def test_openapi_lists_the_document_endpoints(client):
     assert "get" in paths["/api/v1/documents/{document_id}"]
     assert "post" in paths["/api/v1/documents/{document_id}/revoke"]
     assert "get" in paths["/api/v1/verify/{code}"]
+
+
+def test_pki_init_dev_command_makes_a_key_per_unit(app, demo, tmp_path):
+    from portal.documents import keys
+    app.config["PKI_DIR"], saved = str(tmp_path / "pki"), app.config["PKI_DIR"]
+    try:
+        runner = app.test_cli_runner()
+        first = runner.invoke(args=["pki", "init-dev"])
+        assert first.exit_code == 0 and "7 unit certificates created" in first.output
+        again = runner.invoke(args=["pki", "init-dev"])
+        assert "0 unit certificates created, 7 kept" in again.output
+        assert keys.signer_store().has_signer("tam-hong")
+    finally:
+        app.config["PKI_DIR"] = saved
+        keys.forget()

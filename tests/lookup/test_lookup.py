@@ -40,8 +40,8 @@ def test_the_api_gives_state_due_date_and_timeline_only(client, db, demo, accept
     answer = client.get(f"/api/v1/lookup?code={accepted.code}&phone={digits_of(accepted)}")
     assert answer.status_code == 200
     body = answer.get_json()
-    assert set(body) == {"code", "service", "unit", "state", "state_label", "due_date", "finished", "submitted_at",
-                         "timeline"}
+    assert set(body) == {"code", "service", "unit", "state", "state_label", "due_date", "finished",
+                         "submitted_at", "timeline"}
     assert body["code"] == accepted.code
     assert (body["state"], body["state_label"]) == ("supplement_requested", "Chờ bổ sung")
     assert body["due_date"] == accepted.due_date.isoformat()
@@ -49,7 +49,8 @@ def test_the_api_gives_state_due_date_and_timeline_only(client, db, demo, accept
         ("submit", "Nộp hồ sơ", "Đã nộp"), ("accept", "Tiếp nhận hồ sơ", "Đang xử lý"),
         ("request_supplement", "Yêu cầu bổ sung hồ sơ", "Chờ bổ sung")]
     assert {s["unit"] for s in body["timeline"]} == {"Ủy ban nhân dân xã Tam Hồng"}
-    assert all(set(s) == {"action", "action_label", "state", "state_label", "unit", "at"} for s in body["timeline"])
+    step_keys = {"action", "action_label", "state", "state_label", "unit", "at"}
+    assert all(set(s) == step_keys for s in body["timeline"])
     text = json.dumps(body, ensure_ascii=False)
     for value in personal_values(accepted):
         assert value not in text, value

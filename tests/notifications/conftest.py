@@ -17,7 +17,8 @@ class Inbox:
         self._arrived = threading.Condition()
 
     async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        raw = envelope.original_content or envelope.content
+        message = email.message_from_bytes(raw, policy=policy.default)
         with self._arrived:
             self.received.append({"message": message, "mail_from": envelope.mail_from,
                                   "rcpt_tos": list(envelope.rcpt_tos), "raw": envelope.original_content,
@@ -31,7 +32,8 @@ class Inbox:
             while len(self.received) < count:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise AssertionError(f"expected {count} message(s), the SMTP server got {len(self.received)}")
+                    raise AssertionError(
+                        f"expected {count} message(s), the SMTP server got {len(self.received)}")
                 self._arrived.wait(left)
         return [item["message"] for item in self.received]
 

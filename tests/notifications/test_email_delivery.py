@@ -90,8 +90,8 @@ def test_a_new_due_date_is_announced_with_an_apology(app, db, demo, mail_to):
     application = accepted(db, demo, "xac-nhan-tinh-trang-hon-nhan")
     old_due = application.due_date
     new_due = next_working_day_after(old_due)
-    step(db, application, "reschedule", demo.staff("handler", UNIT), note="Cần xác minh thêm tại nơi cư trú trước đây.",
-         inputs={"new_due_date": new_due.isoformat()})
+    step(db, application, "reschedule", demo.staff("handler", UNIT),
+         note="Cần xác minh thêm tại nơi cư trú trước đây.", inputs={"new_due_date": new_due.isoformat()})
     message = mail_to.wait_for(3)[2]
     assert message["subject"] == f"Hồ sơ {application.code}: thay đổi ngày hẹn trả kết quả"
     body = text_of(message)
@@ -102,7 +102,8 @@ def test_a_new_due_date_is_announced_with_an_apology(app, db, demo, mail_to):
 
 def test_a_refusal_gives_the_reason(app, db, demo, mail_to):
     application = submitted(db, demo)
-    step(db, application, "refuse", demo.staff("receiver", UNIT), note="Thủ tục không thuộc thẩm quyền của xã.")
+    step(db, application, "refuse", demo.staff("receiver", UNIT),
+         note="Thủ tục không thuộc thẩm quyền của xã.")
     message = mail_to.wait_for(2)[1]
     assert message["subject"] == f"Hồ sơ {application.code} không được tiếp nhận"
     assert "Lý do: Thủ tục không thuộc thẩm quyền của xã." in text_of(message)

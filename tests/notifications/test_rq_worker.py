@@ -15,8 +15,10 @@ from tests.notifications.flows import UNIT, submitted
 
 REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "")
 PROJECT = Path(__file__).resolve().parents[2]
-pytestmark = [pytest.mark.redis,
-              pytest.mark.skipif(not REDIS_URL, reason="set REDIS_URL_FOR_TESTS to run the Redis and RQ tests")]
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.skipif(not REDIS_URL, reason="set REDIS_URL_FOR_TESTS to run the Redis and RQ tests"),
+]
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ def redis_queue(app, monkeypatch):
     rq_queue.connection.flushdb()
 
 
-def test_jobs_wait_in_redis_until_an_in_process_worker_sends_them(app, db, demo, mail_to, redis_queue, caplog):
+def test_jobs_wait_in_redis_until_an_in_process_worker_sends_them(db, demo, mail_to, redis_queue, caplog):
     from rq import SimpleWorker
     caplog.set_level("INFO", logger="portal.sms")
     application = submitted(db, demo)
@@ -43,15 +45,16 @@ def test_jobs_wait_in_redis_until_an_in_process_worker_sends_them(app, db, demo,
     assert redis_queue.count == 0 and len(redis_queue.failed_job_registry) == 0
 
 
-def test_the_rq_worker_command_sends_the_mail_without_the_web_app(app, db, demo, mail_to, redis_queue, tmp_path):
+def test_the_rq_worker_command_sends_the_mail_without_the_web_app(app, db, demo, mail_to, redis_queue,
+                                                                  tmp_path):
     application = submitted(db, demo)
     assert redis_queue.count == 2
     env = dict(os.environ, MAIL_URL=app.config["MAIL_URL"], INSTANCE_PATH=str(tmp_path / "worker-instance"),
                SMS_PROVIDER="log", REDIS_URL=REDIS_URL)
     env.pop("DATABASE_URL", None)  # the worker needs no database to send a rendered message
     rq = Path(sys.executable).with_name("rq")
-    done = subprocess.run([str(rq), "worker", "--url", REDIS_URL, "--burst", QUEUE_NAME], cwd=PROJECT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run([str(rq), "worker", "--url", REDIS_URL, "--burst", QUEUE_NAME], cwd=PROJECT,
+                          env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     message = mail_to.wait_for(1)[0]
     assert message["subject"] == f"Đã nhận hồ sơ {application.code}"
@@ -67,5 +70,5 @@ def test_a_rolled_back_change_queues_nothing(app, db, demo, redis_queue):
     fire(application, "accept", demo.staff("receiver", UNIT))
     db.session.commit()
     assert redis_queue.count == 2
-    assert {job.func_name for job in redis_queue.jobs} == {"portal.notifications.mail.deliver_email",
-                                                            "portal.notifications.sms.deliver_sms"}
+    assert {job.func_name for job in redis_queue.jobs} == {
+        "portal.notifications.mail.deliver_email", "portal.notifications.sms.deliver_sms"}

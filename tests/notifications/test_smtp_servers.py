@@ -55,7 +55,8 @@ def server_context(certificate):
 def send_one(app, url, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_URL", url)
     send_email("nguoi.dan@example.vn", "Thử gửi thư: Hồ sơ đã có kết quả", "state_changed",
-               applicant_name="Trần Thị Bích", code="000.21.31.H62-261127-0001", service_name="Đăng ký khai sinh",
+               applicant_name="Trần Thị Bích", code="000.21.31.H62-261127-0001",
+               service_name="Đăng ký khai sinh",
                unit_name="Ủy ban nhân dân xã Tam Hồng", action_label="Phê duyệt", state_label="Có kết quả",
                state="result_ready", event_at=datetime.datetime.now(datetime.timezone.utc))
 
@@ -78,8 +79,9 @@ def test_plain_smtp_with_a_percent_encoded_login(app, monkeypatch):
 def test_starttls_with_login(app, monkeypatch, certificate):
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))  # trust the test certificate, and only it
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), tls_context=server_context(certificate),
-                            require_starttls=True, authenticator=check_login, auth_required=True)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(),
+                            tls_context=server_context(certificate), require_starttls=True,
+                            authenticator=check_login, auth_required=True)
     controller.start()
     try:
         send_one(app, f"smtp+starttls://{ENCODED}@127.0.0.1:{controller.port}", monkeypatch)
@@ -93,7 +95,8 @@ def test_starttls_with_login(app, monkeypatch, certificate):
 def test_implicit_tls(app, monkeypatch, certificate):
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), ssl_context=server_context(certificate))
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(),
+                            ssl_context=server_context(certificate))
     controller.start()
     try:
         send_one(app, f"smtps://127.0.0.1:{controller.port}", monkeypatch)
@@ -108,13 +111,15 @@ def test_an_untrusted_certificate_is_refused(app, monkeypatch, certificate, tmp_
     other.write_text("")
     monkeypatch.setenv("SSL_CERT_FILE", str(other))
     monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
-    controller = Controller(Inbox(), hostname="127.0.0.1", port=free_port(), ssl_context=server_context(certificate))
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=free_port(),
+                            ssl_context=server_context(certificate))
     controller.start()
     try:
         with pytest.raises(ssl.SSLCertVerificationError):
             from portal.notifications.mail import build_message, send_smtp
-            message = {"from": "a@example.vn", "to": "b@example.vn", "subject": "x", "date": "Fri, 27 Nov 2026 "
-                       "10:00:00 +0000", "message_id": "<1@example.vn>", "text": "x", "html": None}
+            message = {"from": "a@example.vn", "to": "b@example.vn", "subject": "x",
+                       "date": "Fri, 27 Nov 2026 10:00:00 +0000", "message_id": "<1@example.vn>",
+                       "text": "x", "html": None}
             send_smtp(parse_mail_url(f"smtps://127.0.0.1:{controller.port}"), build_message(message))
     finally:
         controller.stop()

@@ -11,7 +11,8 @@ from portal.notifications.sms import LogProvider, mask_phone, normalize_phone, p
 @pytest.mark.parametrize("url, expected", [
     ("smtp://mail.local", MailServer("smtp", "mail.local", 25)),
     ("smtp://127.0.0.1:2525", MailServer("smtp", "127.0.0.1", 2525)),
-    ("smtp+starttls://u%40x.vn:p%2Fw@smtp.x.vn", MailServer("smtp+starttls", "smtp.x.vn", 587, "u@x.vn", "p/w")),
+    ("smtp+starttls://u%40x.vn:p%2Fw@smtp.x.vn",
+     MailServer("smtp+starttls", "smtp.x.vn", 587, "u@x.vn", "p/w")),
     ("smtps://u:p@smtp.x.vn:1465", MailServer("smtps", "smtp.x.vn", 1465, "u", "p")),
 ])
 def test_mail_urls(url, expected):
@@ -56,7 +57,8 @@ def test_jobs_refuse_orm_objects_and_functions_a_worker_cannot_import(app, demo)
     ("accept", "awaiting_payment", "payment_due"), ("request_supplement", "supplement_requested",
                                                     "supplement_requested"),
     ("approve", "result_ready", "result_ready"), ("deliver", "completed", "completed"),
-    ("refuse", "refused", "refused"), ("deny", "denied", "denied"), ("reschedule", "processing", "rescheduled"),
+    ("refuse", "refused", "refused"), ("deny", "denied", "denied"),
+    ("reschedule", "processing", "rescheduled"),
     ("pay", "processing", "state_changed"), ("withdraw", "withdrawn", "state_changed"),
     ("forward", "forwarded", "state_changed"),
 ])

@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.factories import login, make_application
+from tests.factories import make_application
 from tests.workflow_integration.helpers import (COMMUNE_SERVICE, DISTRICT_SERVICE, FEE_COMMUNE_SERVICE, LIEN_THONG_SERVICE, Api,
-                                                csrf_token_from, events_of, fresh, page_fire)
+                                                events_of, fresh, page_fire, sign_in)
 
 
 @dataclass(frozen=True)
@@ -183,9 +183,7 @@ class PageDriver:
         if who == "citizen":
             return self.api.fire("citizen@demo.vn", application, action, note, **extra)
         if self.who != who:
-            page = self.client.get("/")
-            self.client.post("/dang-xuat", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
-            login(self.client, f"{who}@demo.vn")
+            sign_in(self.client, f"{who}@demo.vn")
             self.who = who
         return page_fire(self.client, application, action, note, **extra)
 

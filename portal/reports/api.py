@@ -1,0 +1,61 @@
+"""GET /api/v1/reports/summary?unit=&from=&to=: the period figures of DESIGN.md §7."""
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ..api.common import api_user, token_required
+from ..extensions import csrf
+from .access import report_unit
+from .metrics import parse_period, summary
+
+blp = Blueprint("api_reports", __name__, url_prefix="/api/v1/reports", description="Báo cáo")
+csrf.exempt(blp)
+
+
+class Received(Schema):
+    carried_over = fields.Integer()
+    online = fields.Integer()
+    counter = fields.Integer()
+
+
+class Resolved(Schema):
+    early = fields.Integer()
+    on_time = fields.Integer()
+    late = fields.Integer()
+
+
+class InProgress(Schema):
+    on_time = fields.Integer()
+    overdue = fields.Integer()
+
+
+class Satisfaction(Schema):
+    satisfied = fields.Integer()
+    normal = fields.Integer()
+    unsatisfied = fields.Integer()
+
+
+class SummaryOut(Schema):
+    received = fields.Nested(Received)
+    resolved = fields.Nested(Resolved)
+    in_progress = fields.Nested(InProgress)
+    waiting_citizen = fields.Integer()
+    refused = fields.Integer()
+    withdrawn = fields.Integer()
+    on_time_rate = fields.Float(allow_none=True, metadata={"description": "(early + on_time) / resolved"})
+    online_rate = fields.Float(allow_none=True, metadata={"description": "online / (online + counter)"})
+    satisfaction = fields.Nested(Satisfaction)
+
+
+@blp.route("/summary")
+@blp.doc(security=[{"bearerAuth": []}], parameters=[
+    {"in": "query", "name": "unit", "schema": {"type": "string"}, "description": "unit slug (default: yours)"},
+    {"in": "query", "name": "from", "schema": {"type": "string", "format": "date"}},
+    {"in": "query", "name": "to", "schema": {"type": "string", "format": "date"}}])
+@blp.response(200, SummaryOut)
+@token_required
+def report_summary():
+    """Figures for the unit and its children over [from, to] (Vietnam dates; default: this month)."""
+    unit = report_unit(api_user(), request.args.get("unit"))
+    period = parse_period(request.args.get("from"), request.args.get("to"))
+    return summary(unit, period)

@@ -1,0 +1,70 @@
+"""End-to-end fixtures: the session's app served by werkzeug on a free local port, and Debian's Chromium
+driven by playwright (which cannot download its own browsers here)."""
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "_artifacts"
+
+
+@pytest.fixture
+def live_server(app, demo):
+    """The app (tables wiped, demo data loaded by the fixtures) answering real HTTP in a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (or apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page the size of a small phone (375 x 812 CSS pixels), Vietnamese."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def shot(page, name):
+    """The whole page; with E2E_SCREENS=1 also one picture per screenful, easier to read when reviewing."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    if os.environ.get("E2E_SCREENS") == "1":
+        width, height = page.viewport_size["width"], page.viewport_size["height"]
+        total = page.evaluate("document.documentElement.scrollHeight")
+        for index, top in enumerate(range(0, total, height)):
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{index + 1}.png"), full_page=True,
+                            clip={"x": 0, "y": top, "width": width, "height": min(height, total - top)})
+
+
+def fits_the_screen(page) -> bool:
+    """No sideways scrolling: nothing wider than the viewport."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
