@@ -40,7 +40,7 @@ run: seed
 	PUBLIC_URL=$${PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 worker: install
-	$(BIN)/rq worker --url "$${REDIS_URL:?set REDIS_URL}" dvc
+	$(BIN)/rq worker --with-scheduler --url "$${REDIS_URL:?set REDIS_URL}" dvc
 
 test: install system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

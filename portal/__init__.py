@@ -2,7 +2,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -12,7 +12,9 @@ log = logging.getLogger(__name__)
 
 
 def select_locale():
-    if current_user.is_authenticated and getattr(current_user, "locale", None) in ("vi", "en"):
+    if not has_request_context():
+        return "vi"  # e-mails, documents and CLI output are Vietnamese
+    if current_user and current_user.is_authenticated and getattr(current_user, "locale", None) in ("vi", "en"):
         return current_user.locale
     chosen = request.cookies.get("lang")
     if chosen in ("vi", "en"):

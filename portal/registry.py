@@ -13,6 +13,7 @@ PAGE_BLUEPRINTS = [
     ("portal.documents.views", "bp"),
     ("portal.payments.views", "bp"),
     ("portal.payments.sandbox", "bp"),
+    ("portal.ratings.views", "bp"),
 ]
 # flask-smorest blueprints under /api/v1
 API_BLUEPRINTS = [
@@ -26,6 +27,7 @@ API_BLUEPRINTS = [
     ("portal.admin.api", "blp"),
     ("portal.documents.api", "blp"),
     ("portal.payments.api", "blp"),
+    ("portal.ratings.api", "blp"),
     ("portal.reports.api", "blp"),
 ]
 # modules whose import registers workflow effect handlers

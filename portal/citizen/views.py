@@ -331,6 +331,7 @@ def act(application_id, action):
         abort(404)
     form = ACTION_FORMS[action]()
     if not form.validate():
+        db.session.rollback()
         return _render_application(application, action_forms={action: form})
     if submitted_version(form) != application.version:
         return _stale(application.id)

@@ -1,5 +1,6 @@
 """The staff desk through the API: the inbox with counts and filters, the unit's register, and who may be
-assigned. Firing actions and assigning are `POST /api/v1/applications/<id>/actions/<action>` (api/actions.py)."""
+assigned. Firing actions and assigning are `POST /api/v1/applications/<id>/actions/<action>`
+(api/actions.py)."""
 from flask import abort
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -14,7 +15,8 @@ from ..operations import Invalid, NotFound
 from ..operations.calendar import current_calendar
 from ..timeutil import vn_today
 from .desk import assignable_handlers
-from .inbox import DUE_FILTERS, PER_PAGE, InboxFilters, due_badge, inbox_counts, inbox_query, unit_register_query
+from .inbox import (DUE_FILTERS, PER_PAGE, InboxFilters, due_badge, inbox_counts, inbox_query,
+                    unit_register_query)
 
 blp = Blueprint("api_staff", __name__, url_prefix="/api/v1/staff", description="Bàn làm việc của cán bộ")
 csrf.exempt(blp)
@@ -22,7 +24,8 @@ csrf.exempt(blp)
 
 class InboxQuery(Lenient):
     service = fields.String(load_default="", metadata={"description": "slug of the service"})
-    state = fields.String(load_default="", metadata={"description": "one of the states waiting for your role"})
+    state = fields.String(load_default="",
+                          metadata={"description": "one of the states waiting for your role"})
     due = fields.String(load_default="", validate=validate.OneOf(["", *DUE_FILTERS]),
                         metadata={"description": "overdue | soon (due within one working day)"})
     mine = fields.Boolean(load_default=False, metadata={"description": "only those assigned to me"})
@@ -139,4 +142,3 @@ def handlers(application_id):
         raise NotFound("Không tìm thấy hồ sơ.")
     return [{"id": h.id, "full_name": h.full_name, "title": h.title or ""}
             for h in assignable_handlers(application, user)]
-

@@ -33,7 +33,8 @@ class InboxFilters:
                    mine=args.get("mine") in ("1", "on", "true"))
 
     def as_args(self) -> dict:
-        out = {"service": self.service, "state": self.state, "due": self.due, "mine": "1" if self.mine else ""}
+        out = {"service": self.service, "state": self.state, "due": self.due,
+               "mine": "1" if self.mine else ""}
         return {k: v for k, v in out.items() if v}
 
 
@@ -95,7 +96,8 @@ class InboxCounts:
 
 def inbox_counts(user, today: date, calendar) -> InboxCounts:
     rows = dict(db.session.execute(
-        select(Application.state, func.count()).where(*_waiting_clause(user)).group_by(Application.state)).all())
+        select(Application.state, func.count()).where(*_waiting_clause(user))
+        .group_by(Application.state)).all())
     by_state = {state: rows.get(state, 0) for state in waiting_states(user)}
 
     def count(due):

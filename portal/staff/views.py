@@ -18,8 +18,8 @@ from ..views_common import send_attachment
 from ..workflows_registry import get_workflow
 from . import desk
 from .forms import ActionForm, AssignForm
-from .inbox import (DUE_FILTERS, PER_PAGE, InboxFilters, due_badge, inbox_counts, inbox_query, services_waiting,
-                    state_labels, unit_register_query, waiting_states)
+from .inbox import (PER_PAGE, DUE_FILTERS, InboxFilters, due_badge, inbox_counts, inbox_query,
+                    services_waiting, state_labels, unit_register_query, waiting_states)
 
 bp = Blueprint("staff", __name__, url_prefix="/can-bo")
 
@@ -69,7 +69,8 @@ def unit_register():
     user = current_user._get_current_object()
     code = (request.args.get("code") or "").strip()[:60]
     today, calendar = vn_today(), current_calendar()
-    page = db.paginate(unit_register_query(user, code), page=_page_number(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(unit_register_query(user, code), page=_page_number(), per_page=PER_PAGE,
+                       error_out=False)
     return render_template("staff/unit_register.html", page=page, code=code, labels=state_labels(),
                            badge=lambda a: due_badge(a, today, calendar))
 

@@ -218,6 +218,8 @@ def test_level4_result_is_confirmed_by_the_citizen(client, db, demo, citizen, su
     url = f"/ho-so/{submitted.id}"
     html = client.get(url).get_data(as_text=True)
     assert "Đã có kết quả" in html and "Đã nhận kết quả" in html
+    result = next(d for d in submitted.documents if d.kind == "result")
+    assert f'href="/van-ban/{result.id}"' in html  # the issued result can be downloaded from the page
     assert "thao-tac/withdraw" not in html  # decided: too late to withdraw
     response = post_page(client, url, {}, post_url=f"{url}/thao-tac/deliver")
     assert response.status_code == 303

@@ -49,7 +49,8 @@ def board(db, demo):
         "today": _accepted(db, demo, "tam-hong", today),
         "next": _accepted(db, demo, "tam-hong", calendar.next_working_day(today)),
         "later": _accepted(db, demo, "tam-hong", calendar.add_working_days(today, 5)),
-        "paused": _accepted(db, demo, "tam-hong", today - timedelta(days=3), state_action="request_supplement"),
+        "paused": _accepted(db, demo, "tam-hong", today - timedelta(days=3),
+                            state_action="request_supplement"),
         "elsewhere": _accepted(db, demo, "dong-van", today - timedelta(days=1)),
     }
 

@@ -28,7 +28,8 @@ def events_of(db, application):
 
 def event_count(db, application) -> int:
     from portal.models import Event
-    return db.session.scalar(select(func.count()).select_from(Event).where(Event.application_id == application.id))
+    return db.session.scalar(select(func.count()).select_from(Event)
+                             .where(Event.application_id == application.id))
 
 
 class Api:
@@ -46,7 +47,8 @@ class Api:
         if action == "submit" and version is None:
             # The citizen's own endpoint; the actions endpoint refuses a versioned submit (see
             # test_refusals.test_submit_through_the_actions_endpoint_with_its_version).
-            return self.client.post(f"/api/v1/applications/{application.id}/submit", headers=self.headers(email))
+            return self.client.post(f"/api/v1/applications/{application.id}/submit",
+                                    headers=self.headers(email))
         if version is None:
             version = fresh(self.db, application).version
         body = {"version": version, "note": note, **extra}
@@ -59,7 +61,8 @@ class Api:
         return response.get_json()
 
     def actions(self, email, application):
-        response = self.client.get(f"/api/v1/applications/{application.id}/actions", headers=self.headers(email))
+        response = self.client.get(f"/api/v1/applications/{application.id}/actions",
+                                   headers=self.headers(email))
         assert response.status_code == 200, response.get_json()
         return {a["action"] for a in response.get_json()}
 

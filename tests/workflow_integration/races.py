@@ -107,7 +107,8 @@ def run_rounds(app, application_id, workers, *, rounds, seed, participation=0.7,
                         continue
                     time.sleep(rng.uniform(0, jitter))
                     try:
-                        fire(application, action, user, note="Trả lại để hoàn thiện.", expected_version=version)
+                        fire(application, action, user, note="Trả lại để hoàn thiện.",
+                             expected_version=version)
                         db.session.commit()
                         result = Outcome(user_id, action, "ok")
                     except OperationError as exc:
@@ -125,7 +126,8 @@ def run_rounds(app, application_id, workers, *, rounds, seed, participation=0.7,
                 barrier.abort()  # a worker that stops early must not leave the others waiting
                 db.session.remove()
 
-    threads = [threading.Thread(target=work, args=(i, user_id, choose)) for i, (user_id, choose) in enumerate(workers)]
+    threads = [threading.Thread(target=work, args=(i, user_id, choose))
+               for i, (user_id, choose) in enumerate(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:

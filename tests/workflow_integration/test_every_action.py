@@ -1,13 +1,13 @@
-"""Every action of the three shipped workflows, fired through the API and through the staff desk pages (citizen
-steps always go through the API: the staff pages are for staff). Each step checks the new state, where the
-application now waits, and the event it appended (actor, role, unit, from and to state, note)."""
+"""Every action of the three shipped workflows, fired through the API and through the staff desk pages
+(citizen steps always go through the API: the staff pages are for staff). Each step checks the new state,
+where the application now waits, and the event it appended (actor, role, unit, from and to state, note)."""
 from dataclasses import dataclass, field
 
 import pytest
 
 from tests.factories import make_application
-from tests.workflow_integration.helpers import (COMMUNE_SERVICE, DISTRICT_SERVICE, FEE_COMMUNE_SERVICE, LIEN_THONG_SERVICE, Api,
-                                                events_of, fresh, page_fire, sign_in)
+from tests.workflow_integration.helpers import (COMMUNE_SERVICE, DISTRICT_SERVICE, FEE_COMMUNE_SERVICE,
+                                                LIEN_THONG_SERVICE, Api, events_of, fresh, page_fire, sign_in)
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ SCENARIOS = [
         s(f"receiver.{TH}", "accept", "processing", TH),
         s("citizen", "withdraw", "withdrawn", TH, "Không còn nhu cầu."),
     )),
-    Scenario("commune, level 3 with a fee: paid at the desk, delivered at the desk", FEE_COMMUNE_SERVICE, TH, (
+    Scenario("commune, level 3 with a fee: paid and delivered at the desk", FEE_COMMUNE_SERVICE, TH, (
         s("citizen", "submit", "submitted", TH),
         s(f"receiver.{TH}", "accept", "awaiting_payment", TH),
         s(f"receiver.{TH}", "pay", "processing", TH),
@@ -167,14 +167,16 @@ def test_the_scenarios_cover_every_action_of_every_workflow(app):
     workflow_of = {COMMUNE_SERVICE: "commune", FEE_COMMUNE_SERVICE: "commune", DISTRICT_SERVICE: "district",
                    LIEN_THONG_SERVICE: "commune-to-district"}
     for scenario in SCENARIOS:
-        covered.setdefault(workflow_of[scenario.service], set()).update(step.action for step in scenario.steps)
+        actions = {step.action for step in scenario.steps}
+        covered.setdefault(workflow_of[scenario.service], set()).update(actions)
     for name, workflow in all_workflows().items():
         missing = set(workflow.action_names) - covered.get(name, set())
         assert not missing, (name, missing)
 
 
 class PageDriver:
-    """Staff steps through the desk pages (logging in as each person in turn); citizen steps through the API."""
+    """Staff steps through the desk pages (signing in as each person in turn); citizen steps through the
+    API."""
 
     def __init__(self, client, api):
         self.client, self.api, self.who = client, api, None
@@ -210,7 +212,8 @@ def test_scenario(client, db, demo, scenario, channel):
             assert response.get_json()["state"] == step.to
         else:
             response = pages.fire(step.who, application, step.action, step.note, extra)
-            assert response.status_code == 303, (step, response.status_code, response.get_data(as_text=True)[:2000])
+            assert response.status_code == 303, (step, response.status_code,
+                                                 response.get_data(as_text=True)[:2000])
             assert response.headers["Location"].endswith(f"/can-bo/ho-so/{application.id}")
         after = fresh(db, application)
         assert after.state == step.to, step

@@ -1,5 +1,5 @@
-"""1,000 randomised racing fires on one application (PostgreSQL, READ COMMITTED): officers reload it, meet at a
-barrier and fire on what they saw. No update may be lost: every fire either wins (one version step, one
+"""1,000 randomised racing fires on one application (PostgreSQL, READ COMMITTED): officers reload it, meet
+at a barrier and fire on what they saw. No update may be lost: every fire either wins (one version step, one
 event) or gets Conflict, and the history alternates exactly as the workflow allows."""
 import os
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import login, make_application
-from tests.workflow_integration.helpers import (COMMUNE_SERVICE, LIEN_THONG_SERVICE, Api, desk_url, event_count,
-                                                fresh, page_fire, staff)
+from tests.workflow_integration.helpers import (COMMUNE_SERVICE, LIEN_THONG_SERVICE, Api, desk_url,
+                                                event_count, fresh, page_fire, staff)
 
 TH, YL, DV, VY = "tam-hong", "yen-lac", "dong-van", "vinh-yen"
 
@@ -69,7 +69,8 @@ def test_another_communes_staff_get_404_through_api_and_pages(client, db, demo, 
     assert client.get(desk_url(application)).status_code == 404
     from tests.factories import csrf_token_from
     token = csrf_token_from(client.get("/can-bo/hop-viec").get_data(as_text=True))
-    response = client.post(f"{desk_url(application)}/thao-tac/accept", data={"csrf_token": token, "version": 1})
+    response = client.post(f"{desk_url(application)}/thao-tac/accept",
+                           data={"csrf_token": token, "version": 1})
     assert response.status_code == 404
     assert fresh(db, application).state == "submitted"
 
@@ -190,7 +191,8 @@ def test_stale_version_on_the_desk_page_is_409_with_the_message(client, db, demo
     page = client.get(desk_url(application)).get_data(as_text=True)
     from tests.factories import csrf_token_from
     token, stale = csrf_token_from(page), fresh(db, application).version
-    api.ok(staff("receiver", TH), application, "request_supplement", "Thiếu giấy tờ.")  # someone else, meanwhile
+    # someone else, meanwhile
+    api.ok(staff("receiver", TH), application, "request_supplement", "Thiếu giấy tờ.")
     before = fresh(db, application)
     version, events = before.version, event_count(db, application)
     response = client.post(f"{desk_url(application)}/thao-tac/refuse",
@@ -207,7 +209,8 @@ def test_submit_through_the_actions_endpoint_with_its_version(db, demo, api):
     response = api.fire("citizen@demo.vn", application, "submit", version=fresh(db, application).version)
     if response.status_code == 409:
         pytest.xfail("applications.submit changes the application (code, fee) before fire() compares the "
-                     "version, and the counter query autoflushes it: the version it compares is already bumped")
+                     "version, and the counter query autoflushes it: the version it compares is already "
+                     "bumped")
     assert response.status_code == 200, response.get_json()
 
 
