@@ -96,11 +96,42 @@ def _render_form(template, form, definition, status=200, **context):
                            fee_inputs=filling.fee_inputs(definition), **context), status
 
 
-def _refused(form, definition, message=None):
+def _refused(form, definition):
     """Back to the form after a refusal: undo this request's writes (rows and files) first."""
     db.session.rollback()
-    files_lost = any(True for _ in filling.uploads(form, definition))
-    return {"problem": message, "files_lost": files_lost}
+    return {"files_lost": any(True for _ in filling.uploads(form, definition))}
+
+
+def _save_or_submit(template, form, definition, context, attached_keys, write):
+    """The POST of the apply and draft pages. `write(data)` creates or updates the draft and returns it;
+    the chosen scans are attached, then the draft is submitted if asked. Any refusal shows the form
+    again with nothing of this request kept."""
+    intent = _intent()
+    if intent == "fee":
+        filling.check_fields(form, definition, complete=False)
+        return _render_form(template, form, definition, **context)
+    complete = intent == "submit"
+    fields_ok = filling.check_fields(form, definition, complete=complete)
+    documents_ok = not complete or filling.require_documents(form, definition, attached_keys)
+    if not (fields_ok and documents_ok):
+        return _render_form(template, form, definition, **context, **_refused(form, definition))
+    citizen = current_user._get_current_object()
+    try:
+        application = write(filling.field_data(form, definition, complete=complete))
+        if not filling.attach_uploads(application, citizen, form, definition):
+            return _render_form(template, form, definition, **context, **_refused(form, definition))
+        if complete:
+            ops.submit(application, citizen)
+    except Invalid as exc:
+        refused = _refused(form, definition)
+        return _render_form(template, form, definition, problem=filling.place_errors(form, exc), **context,
+                            **refused)
+    db.session.commit()
+    if complete:
+        flash(f"Đã nộp hồ sơ thành công. Mã hồ sơ của ông/bà là {application.code}.", "success")
+        return redirect(url_for("citizen.application", application_id=application.id), code=303)
+    flash("Đã lưu nháp hồ sơ. Ông/bà có thể tiếp tục hoàn thiện và nộp sau.", "success")
+    return redirect(url_for("citizen.edit_draft", application_id=application.id), code=303)
 
 
 @bp.route("/thu-tuc/<slug>/nop-ho-so", methods=["GET", "POST"])
@@ -118,41 +149,12 @@ def apply(slug):
         form = form_class()
     form.set_units(units)
     context = {"service": service, "version": version, "units": units}
-    if request.method == "POST":
-        intent = _intent()
-        if intent == "fee":
-            filling.check_fields(form, definition, complete=False)
-        else:
-            complete = intent == "submit"
-            fields_ok = filling.check_fields(form, definition, complete=complete)
-            documents_ok = not complete or filling.require_documents(form, definition, attached_keys=())
-            if not (fields_ok and documents_ok):
-                context.update(_refused(form, definition))
-                return _render_form("citizen/apply.html", form, definition, **context)
-            try:
-                unit = ops.resolve_unit(service, form.receiving_unit.data)
-                application = ops.create_draft(citizen, service, unit,
-                                               filling.field_data(form, definition, complete=complete))
-                if not filling.attach_uploads(application, citizen, form, definition):
-                    context.update(_refused(form, definition))
-                    return _render_form("citizen/apply.html", form, definition, **context)
-                if complete:
-                    ops.submit(application, citizen)
-            except Invalid as exc:
-                context.update(_refused(form, definition))
-                context["problem"] = filling.place_errors(form, exc)
-                return _render_form("citizen/apply.html", form, definition, **context)
-            db.session.commit()
-            return _after_save(application, complete)
-    return _render_form("citizen/apply.html", form, definition, **context)
+    if request.method == "GET":
+        return _render_form("citizen/apply.html", form, definition, **context)
 
-
-def _after_save(application, submitted: bool):
-    if submitted:
-        flash(f"Đã nộp hồ sơ thành công. Mã hồ sơ của ông/bà là {application.code}.", "success")
-        return redirect(url_for("citizen.application", application_id=application.id), code=303)
-    flash("Đã lưu nháp hồ sơ. Ông/bà có thể tiếp tục hoàn thiện và nộp sau.", "success")
-    return redirect(url_for("citizen.edit_draft", application_id=application.id), code=303)
+    def write(data):
+        return ops.create_draft(citizen, service, ops.resolve_unit(service, form.receiving_unit.data), data)
+    return _save_or_submit("citizen/apply.html", form, definition, context, (), write)
 
 
 def _stale(application_id):
@@ -179,34 +181,14 @@ def edit_draft(application_id):
     context = {"application": application, "service": application.service,
                "version": application.service_version, "attached": attached,
                "delete_form": DeleteDraftForm()}
-    if request.method == "POST":
-        intent = _intent()
-        if intent == "fee":
-            filling.check_fields(form, definition, complete=False)
-        else:
-            if submitted_version(form) != application.version:
-                return _stale(application.id)
-            complete = intent == "submit"
-            fields_ok = filling.check_fields(form, definition, complete=complete)
-            documents_ok = not complete or filling.require_documents(form, definition, attached.keys())
-            if not (fields_ok and documents_ok):
-                context.update(_refused(form, definition))
-                return _render_form("citizen/draft.html", form, definition, **context)
-            try:
-                ops.update_draft(application, citizen,
-                                 filling.field_data(form, definition, complete=complete))
-                if not filling.attach_uploads(application, citizen, form, definition):
-                    context.update(_refused(form, definition))
-                    return _render_form("citizen/draft.html", form, definition, **context)
-                if complete:
-                    ops.submit(application, citizen)
-            except Invalid as exc:
-                context.update(_refused(form, definition))
-                context["problem"] = filling.place_errors(form, exc)
-                return _render_form("citizen/draft.html", form, definition, **context)
-            db.session.commit()
-            return _after_save(application, complete)
-    return _render_form("citizen/draft.html", form, definition, **context)
+    if request.method == "GET":
+        return _render_form("citizen/draft.html", form, definition, **context)
+    if _intent() != "fee" and submitted_version(form) != application.version:
+        return _stale(application.id)
+
+    def write(data):
+        return ops.update_draft(application, citizen, data)
+    return _save_or_submit("citizen/draft.html", form, definition, context, attached.keys(), write)
 
 
 @bp.post("/ho-so/<int:application_id>/xoa")

@@ -37,5 +37,5 @@ def test_admin_api_units_staff_calendar_services(client, db, demo):
     changed_toml = toml.replace("processing_days = 1", "processing_days = 2")
     assert client.post("/api/v1/admin/services", headers=headers, json={"toml": changed_toml}).get_json()["version"] == 2
     merged = client.post("/api/v1/admin/units/dong-da/merge", headers=headers, json={"into": "tich-son"})
-    assert merged.status_code == 200 and merged.get_json()["moved"]["staff"] == 3
+    assert merged.status_code == 200 and merged.get_json()["moved"]["staff"] == 4  # the demo three and the new one
     assert client.get("/api/v1/admin/workflows/commune.svg", headers=headers).mimetype == "image/svg+xml"

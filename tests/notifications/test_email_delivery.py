@@ -113,9 +113,11 @@ def test_a_result_and_every_other_change_reach_the_citizen(app, db, demo, mail_t
     application = result_ready(db, demo)
     subjects = [m["subject"] for m in mail_to.wait_for(3)]
     # submit, accept, approve: submit_for_approval is an internal hand-over the workflow does not announce
+    # every state change is told, the internal hand-over to the leader included
     assert subjects == [f"Đã nhận hồ sơ {application.code}", f"Hồ sơ {application.code} đã được tiếp nhận",
+                        f"Hồ sơ {application.code}: Chờ phê duyệt",
                         f"Hồ sơ {application.code} đã có kết quả"]
-    assert "tải kết quả" in text_of(mail_to.messages[2])  # level 4: the signed result online
+    assert "tải kết quả" in text_of(mail_to.messages[3])  # level 4: the signed result online
 
     other = submitted(db, demo)
     step(db, other, "withdraw", demo.citizen)
