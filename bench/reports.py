@@ -121,7 +121,8 @@ def measure(app):
                 continue
             cold, best, median, rows = timed(
                 lambda: db.session.execute(applications_for(user).limit(50)).scalars().all())
-            _line(f"inbox {role} at {user.unit.slug} (first {len(rows)} rows)", cold, best, baseline, failures)
+            _line(f"inbox {role} at {user.unit.slug} (first {len(rows)} rows)", cold, best, baseline,
+                  failures)
             db.session.expunge_all()
     return failures
 
@@ -131,7 +132,8 @@ def _line(label, cold, best, baseline, failures):
     verdict = "ok" if worst <= LIMIT_SECONDS else "TOO SLOW"
     if worst > LIMIT_SECONDS:
         failures.append(label)
-    print(f"  {label:58} {cold * 1000:9.1f} {best * 1000:9.1f} {best / baseline:11.1f}  {verdict}", flush=True)
+    print(f"  {label:58} {cold * 1000:9.1f} {best * 1000:9.1f} {best / baseline:11.1f}  {verdict}",
+          flush=True)
 
 
 def main():

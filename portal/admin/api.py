@@ -167,7 +167,8 @@ def service_publish():
         raise Invalid("Dữ liệu không hợp lệ.", errors={"toml": ["Cần nội dung TOML dạng chuỗi."]})
     version, created = services_admin.publish_text(actor, body["toml"])
     db.session.commit()
-    return {"slug": version.service.slug, "version": version.version, "created": created}, 201 if created else 200
+    return {"slug": version.service.slug, "version": version.version,
+            "created": created}, 201 if created else 200
 
 
 @blp.route("/calendar", methods=["GET"])
@@ -189,7 +190,8 @@ def calendar_add():
     try:
         day = date.fromisoformat(str(body.get("day")))
     except ValueError:
-        raise Invalid("Dữ liệu không hợp lệ.", errors={"day": ["Ngày không hợp lệ (năm-tháng-ngày)."]}) from None
+        raise Invalid("Dữ liệu không hợp lệ.",
+                      errors={"day": ["Ngày không hợp lệ (năm-tháng-ngày)."]}) from None
     row = calendar_admin.add_override(actor, day, body.get("kind"), str(body.get("note") or ""))
     db.session.commit()
     return {"id": row.id, "day": row.day.isoformat(), "kind": row.kind, "note": row.note}, 201
@@ -219,5 +221,3 @@ def workflow_svg(name):
     response = make_response(diagram.render_svg(workflow))
     response.mimetype = "image/svg+xml"
     return response
-
-

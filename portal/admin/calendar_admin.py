@@ -21,7 +21,8 @@ KINDS = {"off": "Ngày nghỉ thêm", "work": "Ngày làm việc bù"}
 def overrides(year: int | None = None) -> list[CalendarOverride]:
     stmt = select(CalendarOverride).order_by(CalendarOverride.day)
     if year is not None:
-        stmt = stmt.where(CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31))
+        stmt = stmt.where(CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12,
+                                                                                                 31))
     return db.session.execute(stmt).scalars().all()
 
 

@@ -12,11 +12,13 @@ def register(app):
     demo = AppGroup("demo", help="Dữ liệu trình diễn.")
 
     @demo.command("generate")
-    @click.option("--applications", "count", type=click.IntRange(1, 5_000_000), default=10_000, show_default=True,
+    @click.option("--applications", "count", type=click.IntRange(1, 5_000_000), default=10_000,
+                  show_default=True,
                   help="Số hồ sơ tạo thêm.")
     @click.option("--years", type=click.FloatRange(0.1, 10), default=2.0, show_default=True,
                   help="Trải đều trong bao nhiêu năm gần đây.")
-    @click.option("--seed", type=int, default=2026, show_default=True, help="Hạt giống ngẫu nhiên (tái lập được).")
+    @click.option("--seed", type=int, default=2026, show_default=True,
+                  help="Hạt giống ngẫu nhiên (tái lập được).")
     def generate_command(count, years, seed):
         """Tạo hồ sơ mẫu kèm nhật ký, ngày hẹn trả theo lịch làm việc và đánh giá."""
         from ..operations.catalogue import load_catalogue

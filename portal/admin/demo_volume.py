@@ -28,7 +28,8 @@ from ..operations.calendar import current_calendar
 from ..operations.catalogue import definition_of
 from ..timeutil import VN, utcnow
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
+          "Ngô",
           "Dương", "Lý"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quang", "Thu", "Xuân", "Hồng", "Gia"]
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Hương", "Khánh", "Lan",
@@ -144,13 +145,15 @@ class Generator:
     def _load_world(self, n: int):
         today = self.now.date()
         self.first_day = today - timedelta(days=int(365 * self.years))
-        self.days = DayIndex(current_calendar(), self.first_day - timedelta(days=10), today + timedelta(days=400))
+        self.days = DayIndex(current_calendar(), self.first_day - timedelta(days=10),
+                             today + timedelta(days=400))
         units = db.session.execute(select(Unit).where(Unit.active.is_(True))).scalars().all()
         self.units = {u.id: u for u in units}
         if not units:
             raise RuntimeError("no active unit: run `flask --app portal seed-demo` first")
         self.staff = {}
-        for user in db.session.execute(select(User).where(User.kind == "staff", User.active.is_(True))).scalars():
+        for user in db.session.execute(select(User).where(User.kind == "staff",
+                                                          User.active.is_(True))).scalars():
             self.staff.setdefault((user.unit_id, user.role), user.id)
         self.services = []
         weights = {"dang-ky-khai-sinh": 5, "chung-thuc-ban-sao-tu-ban-chinh": 8, "dang-ky-khai-tu": 1.5,
@@ -188,7 +191,8 @@ class Generator:
     def _citizens(self, count: int) -> list[tuple[int, str]]:
         """Generated citizens share one password hash of a random secret: they exist to own applications,
         nobody can sign in as them."""
-        existing = db.session.execute(select(User.id, User.phone).where(User.email.like("dan.%@volume.demo.vn"))
+        existing = db.session.execute(select(User.id,
+                                             User.phone).where(User.email.like("dan.%@volume.demo.vn"))
                                       .order_by(User.id)).all()
         have = len(existing)
         if have < count:
@@ -252,7 +256,8 @@ class Generator:
         fate = rng.random()
         if fate < 0.03:  # refused at the desk
             when = _at(days.add(sub_day, rng.randint(1, 2)), rng)
-            if event(when, "refuse", "receiver", receiver, "refused", note="Hồ sơ không thuộc thẩm quyền giải quyết"):
+            if event(when, "refuse", "receiver", receiver, "refused",
+                     note="Hồ sơ không thuộc thẩm quyền giải quyết"):
                 row["completed_at"] = when
             return row, events, None
         if channel == "counter":
@@ -270,13 +275,15 @@ class Generator:
         cursor = accepted
         if paying:
             row["paused_at"] = accepted
-            paid = _at(days.add(accepted.date(), rng.choice((0, 0, 1, 1, 2)) or 1), rng) if rng.random() < 0.7 \
+            paid = _at(days.add(accepted.date(), rng.choice((0, 0, 1, 1, 2)) or 1),
+                       rng) if rng.random() < 0.7 \
                 else accepted + timedelta(minutes=rng.randrange(30, 240))
             if paid <= accepted:
                 paid = accepted + timedelta(minutes=30)
             due = days.resume(due, accepted.date(), paid.date())
             online_pay = channel == "online" and rng.random() < 0.6
-            if not event(paid, "pay", "system" if online_pay else "receiver", None if online_pay else receiver,
+            if not event(paid, "pay", "system" if online_pay else "receiver",
+                         None if online_pay else receiver,
                          "processing", {"due_date": due.isoformat()}):
                 return row, events, None
             row.update(paused_at=None, paid_at=paid, due_date=due, step_due_date=due)
@@ -295,7 +302,8 @@ class Generator:
                 return row, events, None
             back = _at(days.add(asked.date(), rng.randint(1, 8)), rng, 7, 22)
             due = days.resume(due, asked.date(), back.date())
-            if not event(back, "resubmit", "citizen", applicant_id, "processing", {"due_date": due.isoformat()}):
+            if not event(back, "resubmit", "citizen", applicant_id, "processing",
+                         {"due_date": due.isoformat()}):
                 return row, events, None
             row.update(paused_at=None, due_date=due, step_due_date=due)
             cursor = back
@@ -308,7 +316,8 @@ class Generator:
                 return row, events, None
             state["unit"] = row["current_unit_id"] = deciding_unit = district
             taken = _at(days.add(forwarded.date(), rng.choice((1, 1, 2))), rng)
-            if not event(taken, "accept_transfer", "receiver", self.staff.get((district, "receiver")), "processing"):
+            if not event(taken, "accept_transfer", "receiver", self.staff.get((district, "receiver")),
+                         "processing"):
                 return row, events, None
             handler = self.staff.get((district, "handler"))
             cursor = taken
@@ -476,4 +485,3 @@ def _converter(column_type, sqlite: bool):
 def generate(n: int, **options) -> dict:
     """Adds `n` applications (with events and ratings) and commits. Returns the counts written."""
     return Generator(**options).run(n)
-

@@ -123,5 +123,6 @@ def render_svg(workflow, locale: str = "vi") -> str:
     return "".join(out)
 
 
-LEGEND = [(CLOCK_FILL, "Đang tính thời hạn giải quyết"), (PAUSED_FILL, "Không tính thời hạn (chờ, chưa tiếp nhận)"),
+LEGEND = [(CLOCK_FILL, "Đang tính thời hạn giải quyết"), (PAUSED_FILL,
+                                                          "Không tính thời hạn (chờ, chưa tiếp nhận)"),
           (TERMINAL_FILL, "Trạng thái kết thúc")]

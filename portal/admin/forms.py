@@ -43,7 +43,8 @@ class UnitForm(FlaskForm):
 class MergeForm(FlaskForm):
     survivor = SelectField("Sáp nhập vào đơn vị", choices=[], validate_choice=False,
                            validators=[DataRequired("Vui lòng chọn đơn vị.")])
-    note = StringField("Ghi chú (căn cứ nghị quyết…)", filters=[nfc], validators=[Optional(), Length(max=300)])
+    note = StringField("Ghi chú (căn cứ nghị quyết…)", filters=[nfc], validators=[Optional(),
+                                                                                  Length(max=300)])
     confirm = BooleanField("Tôi hiểu thao tác này chuyển hồ sơ đang giải quyết và cán bộ sang đơn vị khác",
                            validators=[DataRequired("Vui lòng xác nhận.")])
     submit = SubmitField("Sáp nhập")

@@ -32,7 +32,8 @@ def parse_definition(text: str, *, expected_slug: str | None = None):
     try:
         definition = load_text(text, name, check_filename=False)
     except ServiceError as exc:
-        raise Invalid("Định nghĩa thủ tục chưa hợp lệ.", errors={"toml": [f"{exc.key}: {exc.reason}"]}) from None
+        raise Invalid("Định nghĩa thủ tục chưa hợp lệ.",
+                      errors={"toml": [f"{exc.key}: {exc.reason}"]}) from None
     problems = []
     if expected_slug and definition.slug != expected_slug:
         problems.append(f"slug: phải giữ nguyên là {expected_slug!r} (muốn tạo thủ tục mới, hãy dùng chức năng nhập tệp)")

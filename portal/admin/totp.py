@@ -149,7 +149,8 @@ def pending_user() -> tuple[User | None, dict]:
         session.pop(PENDING_KEY, None)
         return None, {}
     user = db.session.get(User, pending.get("uid"))
-    if user is None or not user.active or not secrets.compare_digest(user.session_token, pending.get("st", "")):
+    if user is None or not user.active or not secrets.compare_digest(user.session_token, pending.get("st",
+                                                                                                     "")):
         session.pop(PENDING_KEY, None)
         return None, {}
     return user, pending

@@ -179,7 +179,8 @@ def switch_to_two_levels(actor, province: Unit, note: str = "") -> dict:
     """Communes of the province's districts come directly under the province; each district is
     deactivated and treated as merged into the province (its open applications and staff move there)."""
     if province.level != "province":
-        raise Invalid("Chỉ áp dụng cho đơn vị cấp tỉnh.", errors={"unit": ["Chỉ áp dụng cho đơn vị cấp tỉnh."]})
+        raise Invalid("Chỉ áp dụng cho đơn vị cấp tỉnh.",
+                      errors={"unit": ["Chỉ áp dụng cho đơn vị cấp tỉnh."]})
     districts = [u for u in province.children if u.level == "district" and u.active]
     totals = {"districts": len(districts), "communes": 0, "applications": 0, "staff": 0}
     for district in districts:

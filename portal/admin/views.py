@@ -14,7 +14,8 @@ from ..models import Application, AuditLog, Service, Unit, User
 from ..operations import Invalid
 from ..workflows_registry import all_workflows
 from . import calendar_admin, diagram, services_admin, staff, totp, units
-from .forms import (LEVEL_LABELS, AssignForm, CodeForm, ConfirmForm, MergeForm, OverrideForm, ServiceImportForm,
+from .forms import (LEVEL_LABELS, AssignForm, CodeForm, ConfirmForm, MergeForm, OverrideForm,
+                    ServiceImportForm,
                     ServiceTextForm, StaffForm, TwoLevelForm, UnitForm, choices)
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
@@ -59,7 +60,8 @@ def _unit_choices(include_blank=True, active_only=True):
     if active_only:
         stmt = stmt.where(Unit.active.is_(True))
     pairs = [("", "— Không có —")] if include_blank else [("", "— Chọn —")]
-    pairs += [(u.slug, f"{u.name} ({LEVEL_LABELS.get(u.level, u.level)})") for u in db.session.execute(stmt).scalars()]
+    pairs += [(u.slug,
+               f"{u.name} ({LEVEL_LABELS.get(u.level, u.level)})") for u in db.session.execute(stmt).scalars()]
     return choices(pairs)
 
 
@@ -232,7 +234,8 @@ def staff_create():
     form.unit.choices = _unit_choices(include_blank=False)
     if form.validate_on_submit():
         try:
-            person, password = staff.create_staff(_actor(), email=form.email.data, full_name=form.full_name.data,
+            person, password = staff.create_staff(_actor(), email=form.email.data,
+                                                  full_name=form.full_name.data,
                                                   role=form.role.data, unit=_unit_by_slug(form.unit.data),
                                                   title=form.title.data, phone=form.phone.data)
         except Invalid as exc:
@@ -420,7 +423,8 @@ def calendar():
             _show_errors(form, exc)
         else:
             db.session.commit()
-            flash(f"Đã thêm {calendar_admin.KINDS[row.kind].lower()} {row.day.strftime('%d/%m/%Y')}.", "success")
+            flash(f"Đã thêm {calendar_admin.KINDS[row.kind].lower()} {row.day.strftime('%d/%m/%Y')}.",
+                  "success")
             return redirect(url_for("admin.calendar"))
     return render_template("admin/calendar.html", form=form, rows=calendar_admin.overrides(),
                            kinds=calendar_admin.KINDS, confirm=ConfirmForm())

@@ -49,7 +49,8 @@ class SummaryOut(Schema):
 
 @blp.route("/summary")
 @blp.doc(security=[{"bearerAuth": []}], parameters=[
-    {"in": "query", "name": "unit", "schema": {"type": "string"}, "description": "unit slug (default: yours)"},
+    {"in": "query", "name": "unit", "schema": {"type": "string"},
+     "description": "unit slug (default: yours)"},
     {"in": "query", "name": "from", "schema": {"type": "string", "format": "date"}},
     {"in": "query", "name": "to", "schema": {"type": "string", "format": "date"}}])
 @blp.response(200, SummaryOut)

@@ -53,7 +53,8 @@ def bar_chart(title: str, items: list[tuple[str, float]], *, color: str = "#0d6e
            f'<text x="10" y="16" font-weight="600">{escape(title)}</text>']
     for i, (label, value) in enumerate(items):
         y = 28 + i * row_h
-        shown = "—" if value is None else (f"{value * 100:.1f}%".replace(".", ",") if percent else _number(value))
+        shown = "—" if value is None else (f"{value * 100:.1f}%".replace(".",
+                                                                         ",") if percent else _number(value))
         w = 0 if value is None else (width - label_w - 70) * value / top
         short = label if len(label) <= 38 else label[:37] + "…"
         out.append(f'<text x="10" y="{y + 15}"><title>{escape(label)}</title>{escape(short)}</text>'

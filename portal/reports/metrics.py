@@ -257,7 +257,8 @@ def build_report(unit: Unit | None, period: Period) -> Report:
     unit_ids = scope_unit_ids(unit)
     cells: dict[tuple[int, int], Figures] = {}
     for row in db.session.execute(figures_statement(period, unit_ids)):
-        cells[(row.unit_id, row.service_id)] = Figures(**{name: int(getattr(row, name)) for name in COUNT_NAMES})
+        cells[(row.unit_id, row.service_id)] = Figures(**{name: int(getattr(row,
+                                                                            name)) for name in COUNT_NAMES})
     for unit_id, service_id, value, count in db.session.execute(ratings_statement(period, unit_ids)):
         if value in RATING_VALUES:
             cell = cells.setdefault((unit_id, service_id), Figures())
@@ -290,7 +291,8 @@ def _unit_names(unit_ids) -> dict[int, str]:
 
 
 def _service_names() -> dict[int, str]:
-    stmt = select(Service.id, ServiceVersion.name).join(ServiceVersion, Service.current_version_id == ServiceVersion.id)
+    stmt = select(Service.id, ServiceVersion.name).join(ServiceVersion,
+                                                        Service.current_version_id == ServiceVersion.id)
     return dict(db.session.execute(stmt).all())
 
 

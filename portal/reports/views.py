@@ -57,7 +57,8 @@ def _filename(report, extension):
 @login_required
 def export_xlsx():
     report = _request_report()
-    return _download(export.to_xlsx(report), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return _download(export.to_xlsx(report),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      _filename(report, "xlsx"))
 
 
@@ -83,6 +84,5 @@ def monthly_pdf():
     if period.last > vn_today():
         period = Period(period.first, vn_today())
     report = build_report(unit, period)
-    return _download(pdf.monthly_pdf(report, signer=current_user), "application/pdf", _filename(report, "pdf"))
-
-
+    return _download(pdf.monthly_pdf(report, signer=current_user), "application/pdf", _filename(report,
+                                                                                                "pdf"))

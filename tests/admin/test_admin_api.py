@@ -24,18 +24,21 @@ def test_admin_api_units_staff_calendar_services(client, db, demo):
         "email": "new.staff@example.vn", "full_name": "Đỗ Thị Hà", "role": "handler", "unit": "dong-da"})
     assert created.status_code == 201 and created.get_json()["temporary_password"]
     staff_id = created.get_json()["id"]
-    changed = client.patch(f"/api/v1/admin/staff/{staff_id}", headers=headers, json={"role": "leader", "active": False})
+    changed = client.patch(f"/api/v1/admin/staff/{staff_id}", headers=headers, json={"role": "leader",
+                                                                                     "active": False})
     assert changed.get_json()["role"] == "leader" and changed.get_json()["active"] is False
     bad = client.post("/api/v1/admin/calendar", headers=headers, json={"day": "2026-02-30", "kind": "off"})
     assert bad.status_code == 422 and "day" in bad.get_json()["errors"]
     added = client.post("/api/v1/admin/calendar", headers=headers, json={"day": "2026-09-04", "kind": "off"})
     assert added.status_code == 201
-    assert client.delete(f"/api/v1/admin/calendar/{added.get_json()['id']}", headers=headers).status_code == 204
+    assert client.delete(f"/api/v1/admin/calendar/{added.get_json()['id']}",
+                         headers=headers).status_code == 204
     toml = client.get("/api/v1/admin/services/dang-ky-khai-tu.toml", headers=headers).get_data(as_text=True)
     same = client.post("/api/v1/admin/services", headers=headers, json={"toml": toml})
     assert same.status_code == 200 and same.get_json()["created"] is False
     changed_toml = toml.replace("processing_days = 1", "processing_days = 2")
-    assert client.post("/api/v1/admin/services", headers=headers, json={"toml": changed_toml}).get_json()["version"] == 2
+    assert client.post("/api/v1/admin/services", headers=headers,
+                       json={"toml": changed_toml}).get_json()["version"] == 2
     merged = client.post("/api/v1/admin/units/dong-da/merge", headers=headers, json={"into": "tich-son"})
     assert merged.status_code == 200 and merged.get_json()["moved"]["staff"] == 4  # the demo three and the new one
     assert client.get("/api/v1/admin/workflows/commune.svg", headers=headers).mimetype == "image/svg+xml"

@@ -4,11 +4,13 @@ import pytest
 from tests.admin.helpers import login_with_totp
 from tests.factories import login, post_form
 
-GET_PAGES = ["/quan-tri/", "/quan-tri/don-vi", "/quan-tri/don-vi/moi", "/quan-tri/don-vi/tam-hong", "/quan-tri/can-bo",
+GET_PAGES = ["/quan-tri/", "/quan-tri/don-vi", "/quan-tri/don-vi/moi", "/quan-tri/don-vi/tam-hong",
+             "/quan-tri/can-bo",
              "/quan-tri/can-bo/moi", "/quan-tri/thu-tuc", "/quan-tri/thu-tuc/dang-ky-khai-sinh",
              "/quan-tri/thu-tuc/dang-ky-khai-sinh.toml", "/quan-tri/lich", "/quan-tri/quy-trinh",
              "/quan-tri/quy-trinh/commune.svg"]
-POST_PAGES = ["/quan-tri/don-vi/dong-van/sap-nhap", "/quan-tri/don-vi/vinh-phuc/hai-cap", "/quan-tri/can-bo/moi",
+POST_PAGES = ["/quan-tri/don-vi/dong-van/sap-nhap", "/quan-tri/don-vi/vinh-phuc/hai-cap",
+              "/quan-tri/can-bo/moi",
               "/quan-tri/thu-tuc/nhap", "/quan-tri/lich", "/quan-tri/thu-tuc/dang-ky-khai-sinh/ngung"]
 
 

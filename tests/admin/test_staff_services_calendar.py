@@ -31,7 +31,8 @@ def test_staff_lifecycle_is_logged(client, db, demo):
     assert person.kind == "staff" and person.unit.slug == "tam-hong"
     assert password not in str([a.details for a in _audit(db, "staff.create")])
 
-    moved = post_form(client, f"/quan-tri/can-bo/{person.id}", {"role": "handler", "unit": "dong-van", "title": ""})
+    moved = post_form(client, f"/quan-tri/can-bo/{person.id}", {"role": "handler", "unit": "dong-van",
+                                                                "title": ""})
     assert moved.status_code == 302
     db.session.refresh(person)
     assert (person.role, person.unit.slug) == ("handler", "dong-van")
@@ -122,9 +123,11 @@ def test_calendar_overrides(client, db, demo):
     forget_calendar()
     calendar = current_calendar()
     assert not calendar.is_working_day(date(2026, 9, 4)) and calendar.is_working_day(date(2026, 9, 12))
-    row_id = db.session.execute(select(CalendarOverride.id).where(CalendarOverride.day == date(2026, 9, 4))).scalar_one()
+    row_id = db.session.execute(select(CalendarOverride.id).where(CalendarOverride.day == date(2026, 9,
+                                                                                               4))).scalar_one()
     page = client.get("/quan-tri/lich")
-    removed = client.post(f"/quan-tri/lich/{row_id}/xoa", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    removed = client.post(f"/quan-tri/lich/{row_id}/xoa",
+                          data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
     assert removed.status_code == 302
     assert db.session.execute(select(CalendarOverride.id).where(CalendarOverride.id == row_id)).first() is None
     assert [a.action for a in db.session.execute(select(AuditLog).order_by(AuditLog.id)).scalars()] == [

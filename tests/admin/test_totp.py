@@ -18,7 +18,8 @@ def test_code_completes_the_sign_in_and_cannot_be_replayed(client, db, demo):
     admin = demo.user("admin@demo.vn")
     secret = enrol(db, admin)
     post_form(client, "/dang-nhap", {"email": "admin@demo.vn", "password": "Demo@12345"})
-    wrong = post_form(client, "/quan-tri/xac-thuc-hai-buoc", {"code": "000000" if fresh_code(db, admin, secret) != "000000" else "111111"})
+    wrong = post_form(client, "/quan-tri/xac-thuc-hai-buoc", {"code": "000000" if fresh_code(db, admin,
+                                                                                             secret) != "000000" else "111111"})
     assert wrong.status_code == 200 and "Mã xác thực không đúng" in wrong.get_data(as_text=True)
     code = fresh_code(db, admin, secret)
     done = post_form(client, "/quan-tri/xac-thuc-hai-buoc", {"code": code})
@@ -41,7 +42,8 @@ def test_first_sign_in_enrols_with_a_qr_code_and_gives_recovery_codes(client, db
     assert "<svg" in html and page.headers["Cache-Control"] == "no-store"
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', html).group(1)
     code = pyotp.TOTP(secret).now()
-    done = client.post("/quan-tri/xac-thuc-hai-buoc/dang-ky", data={"csrf_token": csrf_token_from(html), "code": code})
+    done = client.post("/quan-tri/xac-thuc-hai-buoc/dang-ky", data={"csrf_token": csrf_token_from(html),
+                                                                    "code": code})
     assert done.status_code == 200
     codes = re.findall(r"<li>([a-z2-9]{4}-[a-z2-9]{4})</li>", done.get_data(as_text=True))
     assert len(codes) == 10

@@ -111,8 +111,7 @@ def test_a_refusal_gives_the_reason(app, db, demo, mail_to):
 
 def test_a_result_and_every_other_change_reach_the_citizen(app, db, demo, mail_to):
     application = result_ready(db, demo)
-    subjects = [m["subject"] for m in mail_to.wait_for(3)]
-    # submit, accept, approve: submit_for_approval is an internal hand-over the workflow does not announce
+    subjects = [m["subject"] for m in mail_to.wait_for(4)]
     # every state change is told, the internal hand-over to the leader included
     assert subjects == [f"Đã nhận hồ sơ {application.code}", f"Hồ sơ {application.code} đã được tiếp nhận",
                         f"Hồ sơ {application.code}: Chờ phê duyệt",
@@ -121,7 +120,7 @@ def test_a_result_and_every_other_change_reach_the_citizen(app, db, demo, mail_t
 
     other = submitted(db, demo)
     step(db, other, "withdraw", demo.citizen)
-    message = mail_to.wait_for(5)[4]
+    message = mail_to.wait_for(6)[5]
     assert message["subject"] == f"Hồ sơ {other.code}: Đã rút"
     body = text_of(message)
     assert "Thao tác: Rút hồ sơ" in body and "Trạng thái hiện nay: Đã rút" in body

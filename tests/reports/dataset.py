@@ -57,7 +57,8 @@ def build(db, demo):
         "closed_before": add("closed_before", "tam-hong", "completed", vn(2026, 2, 1), due=date(2026, 2, 4),
                              decided=vn(2026, 2, 10), completed=vn(2026, 2, 11)),
         # decided in February, result collected in March: resolved in February, not carried over
-        "decided_before": add("decided_before", "tam-hong", "completed", vn(2026, 2, 1), due=date(2026, 2, 27),
+        "decided_before": add("decided_before", "tam-hong", "completed", vn(2026, 2, 1), due=date(2026, 2,
+                                                                                                  27),
                               decided=vn(2026, 2, 27), completed=vn(2026, 3, 2)),
         "early": add("early", "tam-hong", "result_ready", vn(2026, 3, 2), due=date(2026, 3, 5),
                      decided=vn(2026, 3, 4, 10)),

@@ -64,7 +64,8 @@ def test_xlsx_export_opens_with_the_figures(client, db, demo, data):
                           "Mới tiếp nhận trực tiếp", "Tổng số tiếp nhận"]
     rows = {(r[0], r[1]): dict(zip(header, r)) for r in sheet.iter_rows(min_row=4, values_only=True)}
     total = rows[("Tổng hợp", "Ủy ban nhân dân huyện Yên Lạc")]
-    assert (total["Kỳ trước chuyển sang"], total["Tổng số tiếp nhận"], total["Giải quyết quá hạn"]) == (2, 10, 2)
+    assert (total["Kỳ trước chuyển sang"], total["Tổng số tiếp nhận"], total["Giải quyết quá hạn"]) == (2,
+                                                                                                        10, 2)
     assert total["Tỷ lệ đúng hạn"] == 0.5 and total["Hài lòng"] == 1
     assert rows[("Đơn vị", "Ủy ban nhân dân xã Đồng Văn")]["Rút hồ sơ"] == 1
     assert rows[("Thủ tục", "Đăng ký khai sinh")]["Tổng số đã giải quyết"] == 4
@@ -125,7 +126,8 @@ def test_summary_api_has_the_design_shape(client, db, demo, data):
                        headers=headers).get_json()
     assert set(empty) == {"received", "resolved", "in_progress", "waiting_citizen", "refused", "withdrawn",
                           "on_time_rate", "online_rate", "satisfaction"}
-    assert empty["on_time_rate"] is None and empty["received"] == {"carried_over": 0, "online": 0, "counter": 0}
+    assert empty["on_time_rate"] is None and empty["received"] == {"carried_over": 0, "online": 0,
+                                                                   "counter": 0}
 
 
 def test_summary_api_errors(client, db, demo, data):
@@ -134,7 +136,9 @@ def test_summary_api_errors(client, db, demo, data):
     refused = client.get("/api/v1/reports/summary", headers=citizen)
     assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
     headers = _leader_token(client, db, demo, "leader.tam-hong@demo.vn")
-    assert client.get("/api/v1/reports/summary", query_string={"unit": "yen-lac"}, headers=headers).status_code == 403
+    assert client.get("/api/v1/reports/summary", query_string={"unit": "yen-lac"},
+                      headers=headers).status_code == 403
     bad = client.get("/api/v1/reports/summary", query_string={"from": "2026-02-30"}, headers=headers)
     assert bad.status_code == 422 and "from" in bad.get_json()["errors"]
-    assert client.get("/api/v1/reports/summary", query_string={"unit": "khong-co"}, headers=headers).status_code == 404
+    assert client.get("/api/v1/reports/summary", query_string={"unit": "khong-co"},
+                      headers=headers).status_code == 404
