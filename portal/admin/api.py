@@ -96,7 +96,8 @@ def staff_index():
 def staff_create():
     actor = _admin()
     body = json_body()
-    unit = db.session.execute(select(Unit).where(Unit.slug == str(body.get("unit") or ""))).scalar_one_or_none()
+    slug = str(body.get("unit") or "")
+    unit = db.session.execute(select(Unit).where(Unit.slug == slug)).scalar_one_or_none()
     person, password = staff.create_staff(actor, email=str(body.get("email") or ""),
                                           full_name=str(body.get("full_name") or ""), role=body.get("role"),
                                           unit=unit, title=str(body.get("title") or ""),

@@ -227,9 +227,11 @@ class Generator:
             "applicant_id": applicant_id, "unit_id": unit_id, "current_unit_id": unit_id, "handler_id": None,
             "workflow": service.workflow, "state": "submitted", "channel": channel,
             "data": rng.choice(service.data_variants), "applicant_phone": phone, "fee_amount": service.fee,
-            "paid_at": None, "delivery": None, "submitted_at": submitted, "received_at": None, "due_date": None,
+            "paid_at": None, "delivery": None, "submitted_at": submitted, "received_at": None,
+            "due_date": None,
             "original_due_date": None, "step_due_date": None, "paused_at": None, "decided_at": None,
-            "completed_at": None, "overdue_at": None, "created_at": submitted - timedelta(minutes=rng.randrange(5, 90)),
+            "completed_at": None, "overdue_at": None,
+            "created_at": submitted - timedelta(minutes=rng.randrange(5, 90)),
         }
         events = []
         now = self.now
@@ -373,7 +375,8 @@ class Generator:
             if rated <= now:
                 roll = rng.random()
                 rating = {"application_id": app_id, "unit_id": unit_id, "service_id": service.id,
-                          "value": "satisfied" if roll < 0.8 else ("normal" if roll < 0.95 else "unsatisfied"),
+                          "value": ("satisfied" if roll < 0.8
+                                    else "normal" if roll < 0.95 else "unsatisfied"),
                           "comment": "", "created_at": rated}
         return row, events, rating
 
@@ -439,7 +442,8 @@ class Generator:
         known = set(db.session.execute(select(Counter.scope).where(Counter.scope.like("code:%"))).scalars())
         if known:
             table = Counter.__table__
-            db.session.execute(table.update().where(table.c.scope == bindparam("s")).values(value=bindparam("v")),
+            db.session.execute(table.update().where(table.c.scope == bindparam("s"))
+                               .values(value=bindparam("v")),
                                [{"s": s, "v": self.counters[s]} for s in known])
         new_rows = [{"scope": s, "value": v} for s, v in self.counters.items() if s not in known]
         if new_rows:

@@ -26,10 +26,10 @@ class ConfirmForm(FlaskForm):
 class UnitForm(FlaskForm):
     slug = StringField("Mã định danh trên cổng (slug)", filters=[nfc],
                        validators=[DataRequired("Vui lòng nhập slug."), Length(max=80)])
-    code = StringField("Mã đơn vị", filters=[nfc], validators=[DataRequired("Vui lòng nhập mã đơn vị."),
-                                                                 Length(max=40)])
-    name = StringField("Tên đơn vị", filters=[nfc], validators=[DataRequired("Vui lòng nhập tên đơn vị."),
-                                                                  Length(max=200)])
+    code = StringField("Mã đơn vị", filters=[nfc],
+                       validators=[DataRequired("Vui lòng nhập mã đơn vị."), Length(max=40)])
+    name = StringField("Tên đơn vị", filters=[nfc],
+                       validators=[DataRequired("Vui lòng nhập tên đơn vị."), Length(max=200)])
     short_name = StringField("Tên ngắn (địa danh)", filters=[nfc],
                              validators=[DataRequired("Vui lòng nhập tên ngắn."), Length(max=120)])
     level = SelectField("Cấp", choices=choices((level, LEVEL_LABELS[level]) for level in UNIT_LEVELS))
@@ -59,8 +59,8 @@ class TwoLevelForm(FlaskForm):
 
 class StaffForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired("Vui lòng nhập email."), Length(max=254)])
-    full_name = StringField("Họ và tên", filters=[nfc], validators=[DataRequired("Vui lòng nhập họ và tên."),
-                                                                     Length(max=120)])
+    full_name = StringField("Họ và tên", filters=[nfc],
+                            validators=[DataRequired("Vui lòng nhập họ và tên."), Length(max=120)])
     role = SelectField("Vai trò", choices=role_choices())
     unit = SelectField("Đơn vị công tác", choices=[], validate_choice=False,
                        validators=[DataRequired("Vui lòng chọn đơn vị.")])
@@ -97,7 +97,7 @@ class OverrideForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Mã xác thực", filters=[nfc], validators=[DataRequired("Vui lòng nhập mã xác thực."),
-                                                                  Length(max=20)],
+    code = StringField("Mã xác thực", filters=[nfc],
+                       validators=[DataRequired("Vui lòng nhập mã xác thực."), Length(max=20)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True})
     submit = SubmitField("Xác nhận")

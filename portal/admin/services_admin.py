@@ -36,7 +36,8 @@ def parse_definition(text: str, *, expected_slug: str | None = None):
                       errors={"toml": [f"{exc.key}: {exc.reason}"]}) from None
     problems = []
     if expected_slug and definition.slug != expected_slug:
-        problems.append(f"slug: phải giữ nguyên là {expected_slug!r} (muốn tạo thủ tục mới, hãy dùng chức năng nhập tệp)")
+        problems.append(f"slug: phải giữ nguyên là {expected_slug!r} "
+                        "(muốn tạo thủ tục mới, hãy dùng chức năng nhập tệp)")
     if definition.workflow not in all_workflows():
         known = ", ".join(sorted(all_workflows()))
         problems.append(f"workflow: không có quy trình {definition.workflow!r} (có: {known})")

@@ -60,8 +60,8 @@ def _unit_choices(include_blank=True, active_only=True):
     if active_only:
         stmt = stmt.where(Unit.active.is_(True))
     pairs = [("", "— Không có —")] if include_blank else [("", "— Chọn —")]
-    pairs += [(u.slug,
-               f"{u.name} ({LEVEL_LABELS.get(u.level, u.level)})") for u in db.session.execute(stmt).scalars()]
+    pairs += [(u.slug, f"{u.name} ({LEVEL_LABELS.get(u.level, u.level)})")
+              for u in db.session.execute(stmt).scalars()]
     return choices(pairs)
 
 
@@ -84,7 +84,8 @@ def _get_unit_or_404(slug) -> Unit:
 @admin_required
 def index():
     counts = {
-        "services": db.session.execute(select(func.count()).select_from(Service).where(Service.active)).scalar(),
+        "services": db.session.execute(select(func.count()).select_from(Service)
+                                       .where(Service.active)).scalar(),
         "units": db.session.execute(select(func.count()).select_from(Unit).where(Unit.active)).scalar(),
         "staff": db.session.execute(select(func.count()).select_from(User)
                                     .where(User.kind == "staff", User.active)).scalar(),
@@ -186,7 +187,8 @@ def unit_merge(slug):
                 _show_errors(merge_form, exc, fallback="survivor")
             else:
                 db.session.commit()
-                flash(f"Đã sáp nhập {unit.name} vào {survivor.name}: chuyển {moved['applications']} hồ sơ đang "
+                flash(f"Đã sáp nhập {unit.name} vào {survivor.name}: chuyển {moved['applications']} hồ sơ "
+                      "đang "
                       f"giải quyết và {moved['staff']} cán bộ.", "success")
                 return redirect(url_for("admin.unit_edit", slug=survivor.slug))
     form = UnitForm(obj=unit, formdata=None)
@@ -208,7 +210,8 @@ def unit_two_levels(slug):
             _show_errors(two_level_form, exc, fallback="confirm")
         else:
             db.session.commit()
-            flash(f"Đã chuyển sang chính quyền hai cấp: {totals['districts']} đơn vị cấp huyện ngừng hoạt động, "
+            flash(f"Đã chuyển sang chính quyền hai cấp: {totals['districts']} đơn vị cấp huyện "
+                  "ngừng hoạt động, "
                   f"{totals['communes']} đơn vị cấp xã trực thuộc tỉnh, {totals['applications']} hồ sơ và "
                   f"{totals['staff']} cán bộ được chuyển.", "success")
             return redirect(url_for("admin.unit_list"))

@@ -187,7 +187,7 @@ def edit_draft(application_id):
         return _stale(application.id)
 
     def write(data):
-        return ops.update_draft(application, citizen, data)
+        return ops.update_draft(application, citizen, data, replace=True)
     return _save_or_submit("citizen/draft.html", form, definition, context, attached.keys(), write)
 
 

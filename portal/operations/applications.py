@@ -66,12 +66,15 @@ def create_draft(citizen, service: Service, unit: Unit, data: dict | None) -> Ap
     return application
 
 
-def update_draft(application: Application, citizen, data: dict) -> Application:
+def update_draft(application: Application, citizen, data: dict, replace: bool = False) -> Application:
+    """Changes a draft's fields. The API merges what it is sent (PATCH); the page sends the whole form
+    (`replace`), so a field the citizen emptied is emptied."""
     if not can_edit_draft(citizen, application):
         raise Invalid("Chỉ sửa được hồ sơ ở trạng thái nháp.", code="not_draft")
     definition = definition_of(application.service_version)
-    merged = dict(application.data or {})
-    merged.update(clean_draft_data(definition, data))
+    clean = clean_draft_data(definition, data)
+    merged = {} if replace else dict(application.data or {})
+    merged.update(clean)
     application.data = merged
     return application
 

@@ -113,7 +113,9 @@ def _fire(application, action, actor, *, note, inputs, expected_version, details
                         inputs=inputs, event=event, now=now, calendar=current_calendar(),
                         from_unit_id=application.current_unit_id)
     application.state = decision.to_state
-    run_effects(decision.effects, ctx)
+    # Every change to the row before the effects: an effect's query autoflushes it, and a change made after
+    # that flush would be a second UPDATE, a second version step for one action.
     application.updated_at = now
+    run_effects(decision.effects, ctx)
     db.session.flush()
     return event

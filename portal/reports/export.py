@@ -35,7 +35,8 @@ def rows(report) -> list[tuple[str, str, list]]:
 
 def _heading(report) -> str:
     p = report.period
-    return (f"Tình hình giải quyết thủ tục hành chính — {report.title} — từ ngày {p.first.strftime('%d/%m/%Y')} "
+    return (f"Tình hình giải quyết thủ tục hành chính — {report.title} — "
+            f"từ ngày {p.first.strftime('%d/%m/%Y')} "
             f"đến ngày {p.last.strftime('%d/%m/%Y')}")
 
 

@@ -35,7 +35,33 @@ def login_with_totp(client, db, email, password=PASSWORD):
     user = db.session.execute(select(User).where(User.email == email)).scalar_one()
     secret = user.totp_secret or enrol(db, user)
     first = post_form(client, "/dang-nhap", {"email": email, "password": password})
-    assert first.status_code == 302 and "/quan-tri/xac-thuc-hai-buoc" in first.headers["Location"], first.headers
+    assert first.status_code == 302, first.get_data(as_text=True)[:500]
+    assert "/quan-tri/xac-thuc-hai-buoc" in first.headers["Location"], first.headers
     second = post_form(client, "/quan-tri/xac-thuc-hai-buoc", {"code": fresh_code(db, user, secret)})
     assert second.status_code == 302, second.get_data(as_text=True)[:800]
     return second
+
+
+def second_factor_code(email):
+    """For accounts that need a second step (administrators, leaders): enrols them if needed and returns a
+    code the portal accepts now; None for everybody else. Usable from tests/factories.py (`login`,
+    `api_token`) inside the `app` fixture's context."""
+    from sqlalchemy import select
+
+    from portal.auth.permissions import needs_second_factor
+    from portal.extensions import db
+    from portal.models import User
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None or not needs_second_factor(user):
+        return None
+    secret = user.totp_secret or enrol(db, user)
+    return fresh_code(db, user, secret)
+
+
+def complete_second_step(client, email):
+    """After the password step redirected to the code page: posts a valid code, returns the response."""
+    code = second_factor_code(email)
+    assert code is not None, f"{email} needs no second step"
+    response = post_form(client, "/quan-tri/xac-thuc-hai-buoc", {"code": code})
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    return response

@@ -40,5 +40,5 @@ def test_admin_api_units_staff_calendar_services(client, db, demo):
     assert client.post("/api/v1/admin/services", headers=headers,
                        json={"toml": changed_toml}).get_json()["version"] == 2
     merged = client.post("/api/v1/admin/units/dong-da/merge", headers=headers, json={"into": "tich-son"})
-    assert merged.status_code == 200 and merged.get_json()["moved"]["staff"] == 4  # the demo three and the new one
+    assert merged.status_code == 200 and merged.get_json()["moved"]["staff"] == 4  # demo three + new
     assert client.get("/api/v1/admin/workflows/commune.svg", headers=headers).mimetype == "image/svg+xml"

@@ -22,7 +22,8 @@ def _audit(db, action):
 def test_staff_lifecycle_is_logged(client, db, demo):
     login_with_totp(client, db, "admin@demo.vn")
     created = post_form(client, "/quan-tri/can-bo/moi", {
-        "email": "Lan.Nguyen@Vinhphuc.gov.vn", "full_name": "Nguyễn Thị Lan", "role": "receiver", "unit": "tam-hong",
+        "email": "Lan.Nguyen@Vinhphuc.gov.vn", "full_name": "Nguyễn Thị Lan", "role": "receiver",
+        "unit": "tam-hong",
         "title": "Công chức Bộ phận Một cửa"})
     html = created.get_data(as_text=True)
     assert created.status_code == 200 and created.headers["Cache-Control"] == "no-store"
@@ -77,7 +78,7 @@ def test_service_edit_preview_and_publish_keeps_open_applications_on_their_versi
     assert "không có quy trình 'nowhere'" in _text(broken)
     preview = post_form(client, "/quan-tri/thu-tuc/dang-ky-khai-sinh",
                         {"toml": text.replace(*TOML_CHANGE), "preview": "1"})
-    assert "Xem trước biểu mẫu" in preview.get_data(as_text=True) and "Họ, chữ đệm và tên của trẻ" in preview.get_data(as_text=True)
+    assert "Xem trước biểu mẫu" in _text(preview) and "Họ, chữ đệm và tên của trẻ" in _text(preview)
     published = post_form(client, "/quan-tri/thu-tuc/dang-ky-khai-sinh",
                           {"toml": text.replace(*TOML_CHANGE), "publish": "1"})
     assert published.status_code == 302
@@ -123,13 +124,14 @@ def test_calendar_overrides(client, db, demo):
     forget_calendar()
     calendar = current_calendar()
     assert not calendar.is_working_day(date(2026, 9, 4)) and calendar.is_working_day(date(2026, 9, 12))
-    row_id = db.session.execute(select(CalendarOverride.id).where(CalendarOverride.day == date(2026, 9,
-                                                                                               4))).scalar_one()
+    row_id = db.session.execute(
+        select(CalendarOverride.id).where(CalendarOverride.day == date(2026, 9, 4))).scalar_one()
     page = client.get("/quan-tri/lich")
     removed = client.post(f"/quan-tri/lich/{row_id}/xoa",
                           data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
     assert removed.status_code == 302
-    assert db.session.execute(select(CalendarOverride.id).where(CalendarOverride.id == row_id)).first() is None
+    assert db.session.execute(
+        select(CalendarOverride.id).where(CalendarOverride.id == row_id)).first() is None
     assert [a.action for a in db.session.execute(select(AuditLog).order_by(AuditLog.id)).scalars()] == [
         "calendar.add", "calendar.add", "calendar.remove"]
 

@@ -41,7 +41,8 @@ def test_merge_moves_open_applications_with_an_event_and_the_staff(client, db, d
     db.session.refresh(finished)
     assert finished.unit_id == dong_van.id and finished.events[-1].action == "refuse"
     assert not dong_van.active and dong_van.merged_into_id == tam_hong.id
-    moved_staff = db.session.execute(select(User).where(User.email.like("%.dong-van@demo.vn"))).scalars().all()
+    moved_staff = db.session.execute(
+        select(User).where(User.email.like("%.dong-van@demo.vn"))).scalars().all()
     assert {u.unit_id for u in moved_staff} == {tam_hong.id}
     # the survivor's desk now has them in its inbox
     inbox = db.session.execute(applications_for(demo.staff("receiver", "tam-hong"))).scalars().all()
@@ -82,8 +83,9 @@ def test_switch_to_two_levels(db, demo):
 def test_unit_create_and_edit_pages(client, db, demo):
     login_with_totp(client, db, "admin@demo.vn")
     assert "Tam Hồng" in client.get("/quan-tri/don-vi").get_data(as_text=True)
-    bad = post_form(client, "/quan-tri/don-vi/moi", {"slug": "Tam Hong", "code": "000.21.31.H62", "name": "X",
-                                                      "short_name": "X", "level": "commune", "parent": "yen-lac"})
+    bad = post_form(client, "/quan-tri/don-vi/moi", {
+        "slug": "Tam Hong", "code": "000.21.31.H62", "name": "X", "short_name": "X", "level": "commune",
+        "parent": "yen-lac"})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 200 and "Chỉ gồm chữ thường" in html and "đã được dùng" in html
     made = post_form(client, "/quan-tri/don-vi/moi", {
@@ -93,7 +95,8 @@ def test_unit_create_and_edit_pages(client, db, demo):
     unit = demo.unit("trung-kien")
     assert unit.parent.slug == "yen-lac"
     cycle = post_form(client, "/quan-tri/don-vi/yen-lac", {
-        "slug": "yen-lac", "code": "000.00.31.H62", "name": "Ủy ban nhân dân huyện Yên Lạc", "short_name": "Yên Lạc",
+        "slug": "yen-lac", "code": "000.00.31.H62", "name": "Ủy ban nhân dân huyện Yên Lạc",
+        "short_name": "Yên Lạc",
         "level": "district", "parent": "trung-kien", "active": "y"})
     assert "cấp dưới của chính nó" in cycle.get_data(as_text=True)
 
