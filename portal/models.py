@@ -195,8 +195,9 @@ class Application(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    # Optimistic locking: every UPDATE says WHERE version = <read version>.
-    __mapper_args__ = {"version_id_col": version}
+    # Optimistic locking: every UPDATE says WHERE version = <read version>. The version is stepped by
+    # transitions.touch(), once per action however many flushes the action's effects need.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     service: Mapped[Service] = relationship()
     service_version: Mapped[ServiceVersion] = relationship()

@@ -128,8 +128,8 @@ def render_svg(workflow, locale: str = "vi") -> str:
         loop_text = ""
         if name in loops:
             note = "↻ " + ", ".join(loops[name])
-            loop_text = (f'<text x="{x + BOX_W / 2:.1f}" y="{y + 50:.1f}" text-anchor="middle" font-size="10" '
-                         f'fill="#495057"><title>{escape(note)}</title>'
+            loop_text = (f'<text x="{x + BOX_W / 2:.1f}" y="{y + 50:.1f}" text-anchor="middle" '
+                         f'font-size="10" fill="#495057"><title>{escape(note)}</title>'
                          f'{escape(note if len(note) <= 38 else note[:37] + "…")}</text>')
         out.append(f'<g class="state" data-state="{_attr(name)}">'
                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '

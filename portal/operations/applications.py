@@ -13,7 +13,7 @@ from ..timeutil import utcnow, vn_now
 from . import Forbidden, Invalid, NotFound
 from .catalogue import definition_of, intake_units
 from .counters import next_value
-from .transitions import fire
+from .transitions import check_version, fire, touch
 
 PREFILL_ATTRIBUTES = ("full_name", "email", "phone", "national_id", "date_of_birth", "address")
 
@@ -76,6 +76,7 @@ def update_draft(application: Application, citizen, data: dict, replace: bool = 
     merged = {} if replace else dict(application.data or {})
     merged.update(clean)
     application.data = merged
+    touch(application)
     return application
 
 
@@ -137,6 +138,7 @@ def submit(application: Application, citizen, expected_version: int | None = Non
         raise NotFound("Không tìm thấy hồ sơ.")
     if application.state != "draft":
         raise Invalid("Hồ sơ đã được nộp.", code="not_draft")
+    check_version(application, expected_version)  # on entry: what follows changes the row
     if application.service.current_version_id != application.service_version_id:
         # A draft started under an older version is submitted under the version now published.
         application.service_version = application.service.current
@@ -148,7 +150,7 @@ def submit(application: Application, citizen, expected_version: int | None = Non
     application.applicant_phone = citizen.phone or ""
     application.submitted_at = utcnow()
     assign_code(application)
-    return fire(application, "submit", citizen, expected_version=expected_version)
+    return fire(application, "submit", citizen)
 
 
 def resubmit(application: Application, citizen, data: dict | None, note: str = "",
@@ -159,13 +161,14 @@ def resubmit(application: Application, citizen, data: dict | None, note: str = "
         raise NotFound("Không tìm thấy hồ sơ.")
     if application.state != "supplement_requested":
         raise Invalid("Hồ sơ không ở trạng thái chờ bổ sung.", code="wrong_state")
+    check_version(application, expected_version)
     definition = definition_of(application.service_version)
     if data:
         merged = dict(application.data or {})
         merged.update(clean_draft_data(definition, data))
         application.data = merged
     application.data = check_complete(application)
-    return fire(application, "resubmit", citizen, note=note, expected_version=expected_version)
+    return fire(application, "resubmit", citizen, note=note)
 
 
 def delete_draft(application: Application, citizen):

@@ -2,10 +2,9 @@
 from ..auth.permissions import can_assign_handler, can_be_handler_of
 from ..extensions import db
 from ..models import User
-from ..timeutil import utcnow
 from . import Conflict, Forbidden, Invalid
 from . import applications as application_ops
-from .transitions import STALE_MESSAGE, fire
+from .transitions import STALE_MESSAGE, fire, touch
 
 
 def perform(application, action: str, actor, *, version: int | None, note: str = "", new_due_date=None,
@@ -36,5 +35,5 @@ def assign_handler(application, actor, handler_id: int, version: int | None = No
         message = "Người được phân công phải là chuyên viên của đơn vị."
         raise Invalid(message, errors={"handler": [message]})
     application.handler_id = handler.id
-    application.updated_at = utcnow()
+    touch(application)
     return application

@@ -55,6 +55,18 @@ def facts_for(application) -> Facts:
     )
 
 
+def touch(application, now=None):
+    """One step of the optimistic-locking version per change a person makes, whatever the number of
+    flushes: whoever still holds the previous version gets a Conflict."""
+    application.version = (application.version or 1) + 1
+    application.updated_at = now or utcnow()
+
+
+def check_version(application, expected_version):
+    if expected_version is not None and expected_version != application.version:
+        raise Conflict(STALE_MESSAGE, code="stale_version")
+
+
 def available_actions(application, actor):
     """The transitions this person may fire now (empty for anyone who may not act on it)."""
     if actor is not None and not can_act_on(actor, application):
@@ -63,7 +75,8 @@ def available_actions(application, actor):
     if role is None:
         return []
     workflow = get_workflow(application.workflow)
-    return workflow.actions(application.state, role, relations_for(actor, application), facts_for(application))
+    return workflow.actions(application.state, role, relations_for(actor, application),
+                            facts_for(application))
 
 
 def fire(application, action: str, actor, *, note: str = "", inputs: dict | None = None,
@@ -83,8 +96,7 @@ def fire(application, action: str, actor, *, note: str = "", inputs: dict | None
 def _fire(application, action, actor, *, note, inputs, expected_version, details) -> Event:
     if actor is not None and not can_view_application(actor, application):
         raise NotFound("Không tìm thấy hồ sơ.")
-    if expected_version is not None and expected_version != application.version:
-        raise Conflict(STALE_MESSAGE, code="stale_version")
+    check_version(application, expected_version)
     role = actor_role(actor, application)
     if role is None:
         raise Forbidden("Bạn không có quyền thao tác trên hồ sơ này.", code="wrong_role")
@@ -103,9 +115,10 @@ def _fire(application, action, actor, *, note, inputs, expected_version, details
             raise Forbidden(refusal.message, code=refusal.code) from None
         raise Invalid(refusal.message, code=refusal.code) from None
     now = utcnow()
+    acting_unit = actor.unit_id if (actor is not None and is_staff(actor)) else application.current_unit_id
     event = Event(
         application=application, action=action, actor_id=actor.id if actor is not None else None,
-        role=role, unit_id=actor.unit_id if (actor is not None and is_staff(actor)) else application.current_unit_id,
+        role=role, unit_id=acting_unit,
         from_state=application.state, to_state=decision.to_state, note=note,
         details=dict(details or {}), created_at=now)
     db.session.add(event)
@@ -113,9 +126,7 @@ def _fire(application, action, actor, *, note, inputs, expected_version, details
                         inputs=inputs, event=event, now=now, calendar=current_calendar(),
                         from_unit_id=application.current_unit_id)
     application.state = decision.to_state
-    # Every change to the row before the effects: an effect's query autoflushes it, and a change made after
-    # that flush would be a second UPDATE, a second version step for one action.
-    application.updated_at = now
+    touch(application, now)
     run_effects(decision.effects, ctx)
     db.session.flush()
     return event

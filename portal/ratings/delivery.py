@@ -5,8 +5,8 @@ import unicodedata
 
 from ..auth.permissions import owns_application
 from ..forms_common import MOBILE, normalize_mobile
-from ..operations import Conflict, Invalid, NotFound
-from ..operations.transitions import STALE_MESSAGE
+from ..operations import Invalid, NotFound
+from ..operations.transitions import check_version, touch
 from ..timeutil import utcnow
 
 ADDRESS_MIN, ADDRESS_MAX = 10, 300
@@ -39,8 +39,7 @@ def request_postal_delivery(application, citizen, address: str, phone: str,
     application changed since the citizen saw it."""
     if not owns_application(citizen, application):
         raise NotFound("Không tìm thấy hồ sơ.")
-    if expected_version is not None and expected_version != application.version:
-        raise Conflict(STALE_MESSAGE, code="stale_version")
+    check_version(application, expected_version)
     if not postal_available(application):
         raise Invalid(NOT_AVAILABLE, code="postal_not_available")
     address = re.sub(r"\s+", " ", unicodedata.normalize("NFC", address or "")).strip()
@@ -57,5 +56,5 @@ def request_postal_delivery(application, citizen, address: str, phone: str,
     # A new dict, not an in-place change: the JSON column only notices assignment.
     application.delivery = {"method": "post", "address": address, "phone": phone,
                             "requested_at": utcnow().isoformat()}
-    application.updated_at = utcnow()
+    touch(application)
     return postal_request(application)
