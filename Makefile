@@ -60,3 +60,15 @@ schema: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# The English catalogue: extract the Vietnamese msgids, merge them into portal/translations/en (new ones come
+# in with an empty msgstr: tests/i18n fails until they are translated), compile the .mo the app reads.
+.PHONY: translations
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --project=dvc-portal \
+	  -o portal/translations/messages.pot .
+	test -f portal/translations/en/LC_MESSAGES/messages.po || \
+	  $(BIN)/pybabel init -i portal/translations/messages.pot -d portal/translations -l en
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -l en \
+	  --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d portal/translations --statistics

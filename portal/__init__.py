@@ -42,6 +42,8 @@ def create_app(config=None):
         Path(__file__).parent / "translations"))
     limiter.init_app(app)
     bootstrap.init_app(app)
+    from .i18n import register as register_i18n
+    register_i18n(app)
 
     from . import sqlite_pragmas  # noqa: F401  (WAL and foreign keys on every SQLite connection)
     from .formatting import register_filters

@@ -83,4 +83,3 @@ def long_date(day: date | datetime | None, language: str | None = None) -> str:
 def register(app) -> None:
     """Adds the filters `localized`, `translated` and `long_date`; calling it twice is harmless."""
     app.jinja_env.filters.update(localized=localized, translated=translated, long_date=long_date)
-    app.jinja_env.globals.setdefault("current_language", current_language)

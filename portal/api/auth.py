@@ -32,5 +32,11 @@ def token():
         return problem(401, "Email hoặc mật khẩu không đúng.")
     if not verify_password(user.password_hash, str(body["password"])) or not user.active:
         return problem(401, "Email hoặc mật khẩu không đúng.")
+    second_factor = current_app.extensions.get("dvc_second_factor")
+    if second_factor is not None and second_factor.required(user):
+        accepted = second_factor.verify(user, body.get("totp"))
+        db.session.commit()  # a used code or a failed attempt is remembered either way
+        if not accepted:
+            return problem(401, "Cần mã xác thực hai bước (totp) hợp lệ.", code="totp_required")
     return {"access_token": issue_token(user), "token_type": "Bearer",
             "expires_in": current_app.config["API_TOKEN_TTL"]}

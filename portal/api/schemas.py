@@ -10,6 +10,8 @@ class Lenient(Schema):
 class TokenRequest(Lenient):
     email = fields.String(required=True)
     password = fields.String(required=True, load_only=True)
+    totp = fields.String(load_default=None, metadata={"description": "administrators and leaders: the "
+                                                                     "current two-step code"})
 
 
 class TokenResponse(Schema):

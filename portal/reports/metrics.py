@@ -257,7 +257,8 @@ def ratings_statement(period: Period, unit_ids: list[int] | None):
 def build_report(unit: Unit | None, period: Period) -> Report:
     unit_ids = scope_unit_ids(unit)
     cells: dict[tuple[int, int], Figures] = {}
-    for unit_id, service_id, received, outcome, count in db.session.execute(figures_statement(period, unit_ids)):
+    rows = db.session.execute(figures_statement(period, unit_ids))
+    for unit_id, service_id, received, outcome, count in rows:
         if received is None and outcome is None:
             continue  # decided before the period, collected during it
         cell = cells.setdefault((unit_id, service_id), Figures())
