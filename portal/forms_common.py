@@ -1,7 +1,9 @@
-"""Validators and filters shared by the portal's forms."""
+"""Validators and filters shared by the portal's forms. Messages are translated when a field is checked,
+so they are in the language of the request (Vietnamese outside one)."""
 import re
 import unicodedata
 
+from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
 MOBILE = re.compile(r"^(?:0|\+84)(3|5|7|8|9)\d{8}$")
@@ -20,15 +22,16 @@ def normalize_mobile(value: str) -> str:
 
 def vietnamese_mobile(form, field):
     if field.data and not MOBILE.match(normalize_mobile(field.data)):
-        raise ValidationError("Số điện thoại di động không hợp lệ (10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09).")
+        raise ValidationError(_("Số điện thoại di động không hợp lệ (10 chữ số, bắt đầu bằng 03, 05, 07, 08 "
+                                "hoặc 09)."))
 
 
 def national_id(form, field):
     if field.data and not re.fullmatch(r"\d{12}", field.data.strip()):
-        raise ValidationError("Số định danh cá nhân gồm đúng 12 chữ số.")
+        raise ValidationError(_("Số định danh cá nhân gồm đúng 12 chữ số."))
 
 
 def strong_password(form, field):
     value = field.data or ""
     if len(value) < 8 or not re.search(r"[A-Za-z]", value) or not re.search(r"\d", value):
-        raise ValidationError("Mật khẩu cần ít nhất 8 ký tự, gồm cả chữ và số.")
+        raise ValidationError(_("Mật khẩu cần ít nhất 8 ký tự, gồm cả chữ và số."))

@@ -125,6 +125,13 @@ class IssuedDocumentOut(Schema):
     superseded = fields.Boolean()
 
 
+class DeliveryOut(Schema):
+    method = fields.String(metadata={"enum": ["post"]})
+    address = fields.String()
+    phone = fields.String()
+    requested_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+
+
 class ApplicationSummary(Schema):
     id = fields.Integer()
     code = fields.String(allow_none=True)
@@ -149,6 +156,9 @@ class ApplicationOut(ApplicationSummary):
     attachments = fields.List(fields.Nested(AttachmentOut))
     events = fields.List(fields.Nested(EventOut))
     documents = fields.List(fields.Nested(IssuedDocumentOut))
+    delivery = fields.Nested(DeliveryOut, allow_none=True,
+                             metadata={"description": "the postal delivery the citizen asked for; null when "
+                                                      "none"})
 
 
 class ActionOut(Schema):

@@ -1,5 +1,6 @@
 """Plain dicts for the JSON API (shaped by api/schemas.py)."""
 from ..operations.catalogue import definition_of
+from ..ratings.delivery import postal_request
 from ..workflows_registry import get_workflow
 
 
@@ -62,5 +63,13 @@ def application_detail(application) -> dict:
                 for e in application.events],
         documents=[{"id": d.id, "kind": d.kind, "code": d.code, "number": d.number, "title": d.title,
                     "issued_at": d.issued_at, "revoked": d.revoked_at is not None,
-                    "superseded": d.superseded_by_id is not None} for d in application.documents])
+                    "superseded": d.superseded_by_id is not None} for d in application.documents],
+        delivery=delivery_out(application))
     return out
+
+
+def delivery_out(application) -> dict | None:
+    """The postal delivery the citizen asked for, in the shape of GET .../delivery; None when the result is
+    not to be posted."""
+    postal = postal_request(application)
+    return None if postal is None else {"method": "post", **postal}

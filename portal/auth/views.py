@@ -1,7 +1,9 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db, limiter
+from ..i18n import current_language, translated
 from ..operations import Invalid
 from .accounts import authenticate, end_session, register_citizen, start_session
 from .forms import LoginForm, RegisterForm
@@ -33,7 +35,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
-            form.password.errors.append("Email hoặc mật khẩu không đúng.")
+            form.password.errors.append(_("Email hoặc mật khẩu không đúng."))
         else:
             second_step = current_app.extensions.get("dvc_second_factor")
             if second_step is not None and second_step.required(user):
@@ -41,7 +43,7 @@ def login():
                 return second_step.begin(user, form.remember.data, _safe_next(request.args.get("next")))
             start_session(user, form.remember.data)
             db.session.commit()
-            flash(f"Xin chào {user.full_name}.", "success")
+            flash(_("Xin chào %(name)s.", name=user.full_name), "success")
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form)
 
@@ -58,11 +60,13 @@ def register():
         except Invalid as exc:
             db.session.rollback()
             for name, messages in exc.errors.items():
-                getattr(form, name).errors.extend(messages)
+                getattr(form, name).errors.extend(translated(message) for message in messages)
         else:
+            # Signed in, the account's language wins over the browser's: it starts as the page's.
+            user.locale = current_language()
             start_session(user)
             db.session.commit()
-            flash("Đăng ký tài khoản thành công.", "success")
+            flash(_("Đăng ký tài khoản thành công."), "success")
             return redirect(home_for(user))
     return render_template("auth/register.html", form=form)
 
@@ -72,7 +76,7 @@ def register():
 def logout():
     end_session(current_user._get_current_object())
     db.session.commit()
-    flash("Bạn đã đăng xuất.", "info")
+    flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("public.home"))
 
 

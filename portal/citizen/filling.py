@@ -1,10 +1,14 @@
 """Between a service form on the page and the application operations: which values were given, what a draft
-may keep, the scans to attach, where an operation's errors belong, and the fee for the data on screen."""
+may keep, the scans to attach, where an operation's errors belong, and the fee for the data on screen.
+Texts shown on the page follow its language; what is stored stays as the definition says it."""
 from datetime import date
+
+from flask_babel import gettext as _
 
 from services.forms import serialize
 
 from ..formatting import vn_date
+from ..i18n import current_language, translated
 from ..operations import OperationError
 from ..operations import applications as ops
 from .forms import DOC_PREFIX, UNIT_FIELD, doc_field_name
@@ -78,9 +82,11 @@ def require_documents(form, definition, attached_keys) -> bool:
     """Before a submission touches the database: every required document is stored or chosen now."""
     chosen = {document.key for document, _upload in uploads(form, definition)}
     complete = True
+    language = current_language()
     for document in definition.documents:
         if document.required and document.key not in chosen and document.key not in attached_keys:
-            add_error(form[doc_field_name(document.key)], f"Vui lòng đính kèm {document.label}.")
+            message = _("Vui lòng đính kèm %(document)s.", document=document.display_label(language))
+            add_error(form[doc_field_name(document.key)], message)
             complete = False
     return complete
 
@@ -93,7 +99,7 @@ def attach_uploads(application, user, form, definition) -> bool:
         try:
             ops.attach(application, user, document.key, upload.stream, upload.filename)
         except OperationError as exc:
-            add_error(form[doc_field_name(document.key)], exc.message)
+            add_error(form[doc_field_name(document.key)], translated(exc.message))
             accepted = False
     return accepted
 
@@ -112,9 +118,9 @@ def place_errors(form, exc: OperationError) -> str | None:
         if field is None:
             continue
         for message in messages:
-            add_error(field, message)
+            add_error(field, translated(message))
         placed = True
-    return None if placed else exc.message
+    return None if placed else translated(exc.message)
 
 
 def fee_preview(definition, form) -> int | None:
@@ -136,14 +142,15 @@ def fee_preview(definition, form) -> int | None:
 def fee_inputs(definition) -> list[str]:
     """Labels of the fields the fee depends on (to say what to fill in before it can be computed)."""
     fields = (definition.field(name) for name in definition.fee.referenced_fields)
-    return [field.label for field in fields if field is not None]
+    language = current_language()
+    return [field.display_label(language) for field in fields if field is not None]
 
 
 def display_value(spec, value) -> str:
     if value is None or value == "":
         return "—"
     if spec.type == "checkbox":
-        return "Có" if value else "Không"
+        return _("Có") if value else _("Không")
     if spec.type == "date" and isinstance(value, str):
         try:
             return vn_date(date.fromisoformat(value))

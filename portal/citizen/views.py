@@ -1,11 +1,13 @@
 """The citizen's pages. Views validate, call an operation and commit once; a page that shows a refused form
 again rolls back first, so nothing half-saved (no row, no file) outlives the request."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2 import TemplateNotFound
 
 from ..auth.permissions import can_view_application, is_citizen, owns_application
 from ..extensions import db
+from ..i18n import N_, current_language, translated
 from ..operations import Conflict, Forbidden, Invalid
 from ..operations import applications as ops
 from ..operations.catalogue import active_services, definition_of, get_service, intake_units, sectors
@@ -25,6 +27,13 @@ bp = Blueprint("citizen", __name__)
 PAGE_ACTIONS = ("withdraw", "deliver")
 INTENTS = ("fee", "save", "submit")
 DOCUMENTS_PARTIAL = "documents_pages/_application_documents.html"
+# Operations' messages this blueprint shows as they are (flashed, or the error page's detail). They are
+# Vietnamese constants of portal.operations; marking them here puts them in the catalogue, and
+# tests/i18n checks that the marked copy still matches the constant.
+OPERATION_TEXTS = (
+    N_("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang để xem trạng thái mới nhất "
+       "rồi thao tác lại."),
+)
 
 
 @bp.context_processor
@@ -35,7 +44,7 @@ def citizen_context():
         "state_label": guidance.state_label,
         "action_label": guidance.action_label,
         "role_labels": guidance.ROLE_LABELS,
-        "fee_text": lambda version: definition_of(version).fee.describe(),
+        "fee_text": lambda version: definition_of(version).fee.describe(current_language()),
         "doc_field_name": doc_field_name,
         "max_upload_mb": f"{float(current_app.config['MAX_UPLOAD_MB']):g}",
     }
@@ -128,9 +137,10 @@ def _save_or_submit(template, form, definition, context, attached_keys, write):
                             **refused)
     db.session.commit()
     if complete:
-        flash(f"Đã nộp hồ sơ thành công. Mã hồ sơ của ông/bà là {application.code}.", "success")
+        flash(_("Đã nộp hồ sơ thành công. Mã hồ sơ của ông/bà là %(code)s.", code=application.code),
+              "success")
         return redirect(url_for("citizen.application", application_id=application.id), code=303)
-    flash("Đã lưu nháp hồ sơ. Ông/bà có thể tiếp tục hoàn thiện và nộp sau.", "success")
+    flash(_("Đã lưu nháp hồ sơ. Ông/bà có thể tiếp tục hoàn thiện và nộp sau."), "success")
     return redirect(url_for("citizen.edit_draft", application_id=application.id), code=303)
 
 
@@ -142,7 +152,7 @@ def apply(slug):
     version = service.current
     definition = definition_of(version)
     units = intake_units(version)
-    form_class = new_application_form_class(definition)
+    form_class = new_application_form_class(definition, locale=current_language())
     if request.method == "GET":
         form = form_class(data=filling.form_values(definition, ops.prefill(definition, citizen)))
     else:
@@ -158,7 +168,7 @@ def apply(slug):
 
 
 def _stale(application_id):
-    flash(STALE_MESSAGE, "warning")
+    flash(translated(STALE_MESSAGE), "warning")
     return redirect(url_for("citizen.application", application_id=application_id), code=303)
 
 
@@ -170,7 +180,7 @@ def edit_draft(application_id):
     if application.state != "draft":
         return redirect(url_for("citizen.application", application_id=application.id))
     definition = definition_of(application.service_version)
-    form_class = draft_form_class(definition)
+    form_class = draft_form_class(definition, locale=current_language())
     if request.method == "GET":
         data = filling.form_values(definition, application.data)
         data["expected_version"] = str(application.version)
@@ -199,13 +209,14 @@ def delete_draft(application_id):
     if not DeleteDraftForm().validate_on_submit():
         abort(400)
     if application.state != "draft":
-        raise Forbidden("Chỉ xóa được hồ sơ nháp.")
+        # The error page translates its detail, so the text is only marked here.
+        raise Forbidden(N_("Chỉ xóa được hồ sơ nháp."))
     # The scans go with the draft, but only once the deletion is committed.
     paths = [path_of("uploads", a.stored_name) for a in application.attachments]
     ops.delete_draft(application, citizen)
     after_commit(db.session, _remove_files, paths)
     db.session.commit()
-    flash("Đã xóa hồ sơ nháp.", "info")
+    flash(_("Đã xóa hồ sơ nháp."), "info")
     return redirect(url_for("citizen.my_applications"), code=303)
 
 
@@ -242,7 +253,8 @@ def _render_application(application, supplement_form=None, action_forms=None, pr
     if application.state == "supplement_requested" and supplement_form is None:
         data = filling.form_values(definition, application.data)
         data["expected_version"] = str(application.version)
-        supplement_form = supplement_form_class(definition)(formdata=None, data=data)
+        form_class = supplement_form_class(definition, locale=current_language())
+        supplement_form = form_class(formdata=None, data=data)
     return render_template(
         "citizen/application.html", application=application, definition=definition,
         rows=filling.display_rows(definition, application.data),
@@ -282,7 +294,7 @@ def supplement(application_id):
     citizen = _citizen()
     application = _own_application(application_id)
     definition = definition_of(application.service_version)
-    form = supplement_form_class(definition)()
+    form = supplement_form_class(definition, locale=current_language())()
     if application.state != "supplement_requested" or submitted_version(form) != application.version:
         return _stale(application.id)
     fields_ok = filling.check_fields(form, definition, complete=True)
@@ -294,7 +306,7 @@ def supplement(application_id):
                 ops.resubmit(application, citizen, filling.field_data(form, definition, complete=True),
                              note=form.supplement_note.data or "")
                 db.session.commit()
-                flash("Đã nộp bổ sung hồ sơ. Bộ phận Một cửa sẽ tiếp tục giải quyết.", "success")
+                flash(_("Đã nộp bổ sung hồ sơ. Bộ phận Một cửa sẽ tiếp tục giải quyết."), "success")
                 return redirect(url_for("citizen.application", application_id=application.id), code=303)
         except Invalid as exc:
             db.session.rollback()
@@ -321,10 +333,10 @@ def act(application_id, action):
         perform(application, action, citizen, version=submitted_version(form), note=form.note.data or "")
     except (Invalid, Forbidden, Conflict) as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(translated(exc.message), "danger")
         return redirect(url_for("citizen.application", application_id=application.id), code=303)
     db.session.commit()
-    done = {"withdraw": "Đã rút hồ sơ.", "deliver": "Đã xác nhận nhận kết quả. Hồ sơ đã hoàn thành."}
+    done = {"withdraw": _("Đã rút hồ sơ."), "deliver": _("Đã xác nhận nhận kết quả. Hồ sơ đã hoàn thành.")}
     flash(done[action], "success")
     return redirect(url_for("citizen.application", application_id=application.id), code=303)
 

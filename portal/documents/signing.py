@@ -2,7 +2,9 @@
 digital signature), and checking them against the configured trust roots."""
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -72,9 +74,22 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, *, reason: str = "", location: 
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=reason or None, location=location or None, name=name)
-    out = signers.PdfSigner(meta, signer=signer).sign_pdf(
-        writer, output=BytesIO(), bytes_reserved=getattr(signer, "bytes_reserved", None))
-    return out.getvalue()
+
+    def sign():
+        return signers.PdfSigner(meta, signer=signer).sign_pdf(
+            writer, output=BytesIO(), bytes_reserved=getattr(signer, "bytes_reserved", None)).getvalue()
+    return _outside_event_loop(sign)
+
+
+def _outside_event_loop(func):
+    """pyHanko's synchronous API starts an event loop of its own, which fails in a thread that already runs
+    one (an async server, a browser-test driver): there it runs in a short-lived worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func).result()
 
 
 @dataclass(frozen=True)
@@ -114,7 +129,7 @@ def validate_pdf(pdf: bytes, trust_roots) -> SignatureCheck:
     context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False,
                                 revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(sig, context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(sig, context))
     except Exception as exc:
         log.info("signature validation failed: %s", exc)
         return SignatureCheck(INVALID, detail=f"{exc.__class__.__name__}: {exc}")

@@ -4,27 +4,35 @@ personal data: no names, no form data, no notes (staff write notes about people)
 
 An unknown code and wrong digits get the same answer, compared in constant time, and every client is
 rate-limited (LOOKUP_RATE_LIMIT, one budget shared by the page and GET /api/v1/lookup), so the page cannot
-be used to guess which codes exist or to walk through the four digits."""
+be used to guess which codes exist or to walk through the four digits.
+
+The answer carries the English texts beside the Vietnamese ones (`service_en`, `state_label_en`,
+`action_label_en`) for the page's `localized` filter; the API's schema keeps to the Vietnamese fields. The
+messages stay Vietnamese constants (the API answers with them) and the page translates them."""
 import hmac
 import re
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..extensions import db, limiter
+from ..i18n import N_, translated
 from ..models import Application, Event
 from ..operations import Invalid, NotFound
 from ..workflows_registry import get_workflow
 
 bp = Blueprint("lookup", __name__)
 
-NOT_FOUND_MESSAGE = ("Không tìm thấy hồ sơ khớp với mã hồ sơ và 4 số cuối số điện thoại đã nhập. "
-                     "Vui lòng kiểm tra lại.")
-CODE_MESSAGE = "Mã hồ sơ gồm chữ số, chữ cái, dấu chấm và dấu gạch ngang, ví dụ 000.21.31.H62-261127-0001."
-DIGITS_MESSAGE = "Vui lòng nhập đúng 4 chữ số cuối của số điện thoại đã dùng khi nộp hồ sơ."
+NOT_FOUND_MESSAGE = N_("Không tìm thấy hồ sơ khớp với mã hồ sơ và 4 số cuối số điện thoại đã nhập. "
+                       "Vui lòng kiểm tra lại.")
+CODE_MESSAGE = N_("Mã hồ sơ gồm chữ số, chữ cái, dấu chấm và dấu gạch ngang, "
+                  "ví dụ 000.21.31.H62-261127-0001.")
+DIGITS_MESSAGE = N_("Vui lòng nhập đúng 4 chữ số cuối của số điện thoại đã dùng khi nộp hồ sơ.")
+CODE_MISSING_MESSAGE = N_("Vui lòng nhập mã hồ sơ.")
 CODE_PATTERN = re.compile(r"^[A-Z0-9.\-]{1,60}$")
 # Compared against when there is no application (or no phone), so a miss costs what a hit costs.
 _NO_MATCH = "\x00\x00\x00\x00"
@@ -52,11 +60,11 @@ def clean_query(code, digits) -> tuple[str, str]:
     code, digits = normalize_code(code), re.sub(r"\s+", "", str(digits or ""))
     errors = {}
     if not CODE_PATTERN.fullmatch(code):
-        errors["code"] = [CODE_MESSAGE if code else "Vui lòng nhập mã hồ sơ."]
+        errors["code"] = [CODE_MESSAGE if code else CODE_MISSING_MESSAGE]
     if not re.fullmatch(r"\d{4}", digits):
         errors["phone"] = [DIGITS_MESSAGE]
     if errors:
-        raise Invalid("Thông tin tra cứu chưa hợp lệ.", errors=errors)
+        raise Invalid(N_("Thông tin tra cứu chưa hợp lệ."), errors=errors)
     return code, digits
 
 
@@ -77,20 +85,25 @@ def find_application(code: str, digits: str) -> Application:
     return application
 
 
-def _transition_label(workflow, event) -> str:
-    """The label of the transition this event took (the same action may read differently per role)."""
+def _transition_labels(workflow, event) -> tuple[str, str]:
+    """The Vietnamese and English labels of the transition this event took (the same action may read
+    differently per role); an action the workflow no longer has keeps its name in both."""
     for transition in workflow.transitions:
         if (transition.action == event.action and transition.to == event.to_state
                 and event.from_state in transition.sources and event.role in transition.roles):
-            return transition.label
-    return workflow.action_label(event.action)
+            return transition.label, transition.label_en
+    any_role = next((t for t in workflow.transitions if t.action == event.action), None)
+    if any_role is None:
+        return event.action, event.action
+    return any_role.label, any_role.label_en
 
 
-def _state_label(workflow, state: str) -> str:
+def _state_labels(workflow, state: str) -> tuple[str, str]:
     try:
-        return workflow.state(state).label
+        found = workflow.state(state)
     except KeyError:
-        return state
+        return state, state
+    return found.label, found.label_en
 
 
 def public_status(application: Application) -> dict:
@@ -99,23 +112,34 @@ def public_status(application: Application) -> dict:
     events = db.session.scalars(select(Event).where(Event.application_id == application.id)
                                 .order_by(Event.created_at, Event.id)).all()
     terminal = workflow.state(application.state).terminal if application.state in workflow.states else False
+    state_label, state_label_en = _state_labels(workflow, application.state)
     return {
         "code": application.code,
         "service": application.service_version.name,
+        "service_en": application.service_version.name_en or "",
         "unit": application.unit.name,
         "state": application.state,
-        "state_label": _state_label(workflow, application.state),
+        "state_label": state_label,
+        "state_label_en": state_label_en,
         "due_date": application.due_date,
         "finished": terminal,
         "submitted_at": application.submitted_at,
-        "timeline": [{
-            "action": event.action,
-            "action_label": _transition_label(workflow, event),
-            "state": event.to_state,
-            "state_label": _state_label(workflow, event.to_state),
-            "unit": event.unit.name if event.unit is not None else None,
-            "at": event.created_at,
-        } for event in events],
+        "timeline": [_timeline_step(workflow, event) for event in events],
+    }
+
+
+def _timeline_step(workflow, event) -> dict:
+    action_label, action_label_en = _transition_labels(workflow, event)
+    state_label, state_label_en = _state_labels(workflow, event.to_state)
+    return {
+        "action": event.action,
+        "action_label": action_label,
+        "action_label_en": action_label_en,
+        "state": event.to_state,
+        "state_label": state_label,
+        "state_label_en": state_label_en,
+        "unit": event.unit.name if event.unit is not None else None,
+        "at": event.created_at,
     }
 
 
@@ -125,13 +149,13 @@ def lookup_status(code, digits) -> dict:
 
 
 class LookupForm(FlaskForm):
-    code = StringField("Mã hồ sơ", validators=[DataRequired("Vui lòng nhập mã hồ sơ."), Length(max=60)],
+    code = StringField(_l("Mã hồ sơ"), validators=[DataRequired(_l(CODE_MISSING_MESSAGE)), Length(max=60)],
                        filters=[normalize_code],
-                       description="In trên giấy tiếp nhận và trong thư điện tử, "
-                                   "ví dụ 000.21.31.H62-261127-0001.")
-    phone = StringField("4 số cuối số điện thoại", validators=[
-        DataRequired(DIGITS_MESSAGE), Regexp(r"^\s*\d{4}\s*$", message=DIGITS_MESSAGE)],
-        description="Số điện thoại di động đã dùng khi nộp hồ sơ.")
+                       description=_l("In trên giấy tiếp nhận và trong thư điện tử, "
+                                      "ví dụ 000.21.31.H62-261127-0001."))
+    phone = StringField(_l("4 số cuối số điện thoại"), validators=[
+        DataRequired(_l(DIGITS_MESSAGE)), Regexp(r"^\s*\d{4}\s*$", message=_l(DIGITS_MESSAGE))],
+        description=_l("Số điện thoại di động đã dùng khi nộp hồ sơ."))
 
 
 @bp.route("/tra-cuu", methods=["GET", "POST"])
@@ -151,9 +175,10 @@ def lookup():
         status = lookup_status(form.code.data, form.phone.data)
     except Invalid as refusal:
         for name, messages in refusal.errors.items():
-            getattr(form, name).errors = list(messages)
+            getattr(form, name).errors = [translated(message) for message in messages]
         return render_template("public/lookup.html", form=form, status=None), 422
     except NotFound as miss:
         db.session.rollback()
-        return render_template("public/lookup.html", form=form, status=None, not_found=miss.message), 404
+        return render_template("public/lookup.html", form=form, status=None,
+                               not_found=translated(miss.message)), 404
     return render_template("public/lookup.html", form=form, status=status)
