@@ -38,8 +38,12 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def start_session(user: User, remember: bool = False):
-    """A fresh session token at every login: a session fixed before login is worthless after it."""
-    from flask import session
+    """A fresh session token at every login: a session fixed before login is worthless after it.
+    A language chosen before signing in is kept as the account's language."""
+    from flask import request, session
+    chosen = request.cookies.get("lang")
+    if chosen in ("vi", "en"):
+        user.locale = chosen
     session.clear()
     if not user.session_token:
         user.session_token = new_session_token()

@@ -3,7 +3,6 @@ again rolls back first, so nothing half-saved (no row, no file) outlives the req
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from jinja2 import TemplateNotFound
 
 from ..auth.permissions import can_view_application, is_citizen, owns_application
 from ..extensions import db
@@ -26,7 +25,6 @@ bp = Blueprint("citizen", __name__)
 # Actions the citizen fires from the application page; submit and resubmit have their own forms.
 PAGE_ACTIONS = ("withdraw", "deliver")
 INTENTS = ("fee", "save", "submit")
-DOCUMENTS_PARTIAL = "documents_pages/_application_documents.html"
 # Operations' messages this blueprint shows as they are (flashed, or the error page's detail). They are
 # Vietnamese constants of portal.operations; marking them here puts them in the catalogue, and
 # tests/i18n checks that the marked copy still matches the constant.
@@ -263,18 +261,7 @@ def _render_application(application, supplement_form=None, action_forms=None, pr
         events=list(application.events), deadline=guidance.deadline(application),
         step=guidance.next_step(application), actions=actions, action_forms=forms,
         supplement_form=supplement_form, current_attachments=ops.current_attachments(application),
-        problem=problem, files_lost=files_lost,
-        # Until the documents feature ships its own list, the page lists the issued PDFs itself.
-        documents_fallback=not _has_template(DOCUMENTS_PARTIAL),
-        issued=[d for d in application.documents if d.revoked_at is None and d.superseded_by_id is None])
-
-
-def _has_template(name: str) -> bool:
-    try:
-        current_app.jinja_env.get_template(name)
-    except TemplateNotFound:
-        return False
-    return True
+        problem=problem, files_lost=files_lost)
 
 
 @bp.get("/ho-so/<int:application_id>")

@@ -24,6 +24,7 @@ from .sheets import MAX_REGISTER_DAYS, render_control_sheet, render_register
 from .verify import find_by_code, verification
 
 bp = Blueprint("documents", __name__)
+bp.add_app_template_global(can_revoke_document, "can_revoke_document")
 
 
 class RevokeForm(FlaskForm):

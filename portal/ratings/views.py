@@ -13,6 +13,7 @@ from .forms import PostalForm, RatingForm
 from .operations import RATING_LABELS, can_rate, rate, rating_of
 
 bp = Blueprint("ratings", __name__)
+bp.add_app_template_global(postal_request, "postal_request")
 
 
 def _own_application(application_id):

@@ -99,4 +99,3 @@ def test_before_reception_the_desk_lists_nothing_and_offers_no_control_sheet(cli
     page = _desk(client, application)
     assert "Chưa có văn bản nào được ban hành" in page
     assert "/phieu-kiem-soat" not in page and "/van-ban/so-theo-doi" in page
-

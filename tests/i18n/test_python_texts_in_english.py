@@ -312,3 +312,11 @@ def test_po_has_no_empty_translation():
     empty = [m.id for m in catalog
              if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
     assert empty == []
+
+
+def test_language_chosen_before_login_is_kept_after_it(client, db, demo):
+    from tests.factories import login, post_form
+    post_form(client, "/", {}, post_url="/ngon-ngu/en")
+    login(client, "citizen@demo.vn")
+    assert 'lang="en"' in client.get("/").get_data(as_text=True)
+    assert demo.citizen.locale == "en"

@@ -93,14 +93,3 @@ def test_the_api_records_a_desk_payment_with_optimistic_locking(app, db, demo, c
     db.session.rollback()
     assert awaiting.state == "processing"
     assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
-
-
-def test_the_staff_page_offers_the_desk_payment_to_its_receiver(app, db, demo, client, awaiting):
-    login(client, demo.staff("receiver", UNIT).email)
-    page = client.get(f"/can-bo/ho-so/{awaiting.id}")
-    assert page.status_code == 200, page.status_code
-    assert "Ghi nhận đã thu phí tại quầy" in page.text
-    assert f"/payments/applications/{awaiting.id}/desk" in page.text
-    handler = app.test_client()
-    login(handler, demo.staff("handler", UNIT).email)
-    assert "Ghi nhận đã thu phí tại quầy" not in handler.get(f"/can-bo/ho-so/{awaiting.id}").text
