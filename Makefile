@@ -32,8 +32,8 @@ migrate: install
 
 seed: migrate
 	$(FLASK) services load
-	$(FLASK) pki init-dev
 	$(FLASK) seed-demo
+	$(FLASK) pki init-dev
 
 # The sandbox payment gateway calls the portal back at PUBLIC_URL, so it follows PORT.
 run: seed
