@@ -302,9 +302,16 @@ def prefill_data(service: ServiceDef, profile: Mapping) -> dict:
     ``profile`` maps attribute names (``full_name``, ``date_of_birth``, …) to values; missing or
     empty attributes are skipped. A ``date_of_birth`` given as an ISO string becomes a ``date``.
     """
+    return form_values(service, {spec.name: profile.get(spec.prefill)
+                                 for spec in service.fields if spec.prefill})
+
+
+def form_values(service: ServiceDef, data: Mapping) -> dict:
+    """Stored JSON values as the form's fields expect them (``data=``): a date field needs a ``date``.
+    Empty values and unreadable dates are left out."""
     values = {}
     for spec in service.fields:
-        value = profile.get(spec.prefill) if spec.prefill else None
+        value = (data or {}).get(spec.name)
         if value in (None, ""):
             continue
         if spec.type == "date" and isinstance(value, str):

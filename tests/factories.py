@@ -134,8 +134,6 @@ def api_token(client, email, password=PASSWORD):
     return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
 
 
-
-
 def sample_value(field):
     """A valid value for any field type, so tests follow the shipped service files as they change."""
     if field.type == "national_id":

@@ -13,7 +13,6 @@ from ..auth.permissions import can_administer
 from ..extensions import csrf, db
 from ..models import Service, Unit, User
 from ..operations import Forbidden, Invalid, NotFound
-from ..workflows_registry import all_workflows
 from . import calendar_admin, diagram, services_admin, staff, units
 
 blp = Blueprint("api_admin", __name__, url_prefix="/api/v1/admin", description="Quản trị")
@@ -216,9 +215,4 @@ def calendar_remove(override_id):
 @token_required
 def workflow_svg(name):
     _admin()
-    workflow = all_workflows().get(name)
-    if workflow is None:
-        abort(404)
-    response = make_response(diagram.render_svg(workflow))
-    response.mimetype = "image/svg+xml"
-    return response
+    return diagram.svg_response(name)

@@ -145,3 +145,16 @@ def render_svg(workflow, locale: str = "vi") -> str:
 LEGEND = [(CLOCK_FILL, "Đang tính thời hạn giải quyết"), (PAUSED_FILL,
                                                           "Không tính thời hạn (chờ, chưa tiếp nhận)"),
           (TERMINAL_FILL, "Trạng thái kết thúc")]
+
+
+def svg_response(name: str):
+    """The diagram of the workflow `name` as an SVG response (404 for an unknown name)."""
+    from flask import abort, make_response
+
+    from ..workflows_registry import all_workflows
+    workflow = all_workflows().get(name)
+    if workflow is None:
+        abort(404)
+    response = make_response(render_svg(workflow))
+    response.mimetype = "image/svg+xml"
+    return response

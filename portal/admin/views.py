@@ -460,12 +460,7 @@ def workflow_list():
 @bp.route("/quy-trinh/<name>.svg")
 @admin_required
 def workflow_svg(name):
-    workflow = all_workflows().get(name)
-    if workflow is None:
-        abort(404)
-    response = make_response(diagram.render_svg(workflow))
-    response.mimetype = "image/svg+xml"
-    return response
+    return diagram.svg_response(name)
 
 
 # -- two-step sign-in (administrators and leaders; before the session exists) -----------------------

@@ -7,7 +7,7 @@ from ..operations import Invalid
 from ..operations import applications as ops
 from ..operations.processing import assign_handler, perform
 from ..operations.transitions import available_actions
-from .common import api_user, json_body, token_required
+from .common import api_user, load_body, token_required
 from .schemas import ActionIn, ActionOut, ApplicationOut
 from .serializers import application_detail
 
@@ -39,12 +39,7 @@ def list_actions(application_id):
 def fire_action(application_id, action):
     """Thực hiện một thao tác; `version` là phiên bản hồ sơ người gọi đã xem"""
     application = _load(application_id)
-    raw = json_body()
-    errors = ActionIn().validate(raw)
-    if errors:
-        raise Invalid("Dữ liệu không hợp lệ.", errors={k: v if isinstance(v, list) else [str(v)]
-                                                       for k, v in errors.items()})
-    body = ActionIn().load(raw)
+    body = load_body(ActionIn())
     if action == "assign":
         if body.get("handler") is None:
             raise Invalid("Vui lòng chọn chuyên viên.", errors={"handler": ["Vui lòng chọn chuyên viên."]})

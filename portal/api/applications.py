@@ -8,7 +8,7 @@ from ..operations import Invalid
 from ..operations import applications as ops
 from ..operations.catalogue import get_service
 from ..operations.inbox import applications_for
-from .common import api_user, json_body, token_required
+from .common import api_user, json_body, load_body, token_required
 from .schemas import (ApplicationCreate, ApplicationOut, ApplicationSummary, ApplicationUpdate, AttachmentOut,
                       VersionIn)
 from .serializers import application_detail, application_summary
@@ -22,11 +22,7 @@ def _load(application_id, predicate=can_view_application):
 
 
 def _validated(schema, body):
-    errors = schema.validate(body)
-    if errors:
-        raise Invalid("Dữ liệu không hợp lệ.", errors={k: v if isinstance(v, list) else [str(v)]
-                                                       for k, v in errors.items()})
-    return schema.load(body)
+    return load_body(schema, body)
 
 
 @blp.route("", methods=["POST"])

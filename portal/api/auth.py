@@ -7,7 +7,7 @@ from ..auth.passwords import DUMMY_HASH, verify_password
 from ..auth.tokens import issue_token
 from ..extensions import csrf, db, limiter
 from ..models import User
-from .common import json_body
+from .common import load_body
 from .errors import problem
 from .schemas import TokenRequest, TokenResponse
 
@@ -20,11 +20,7 @@ csrf.exempt(blp)
 @blp.doc(requestBody={"content": {"application/json": {"schema": TokenRequest}}})
 @blp.response(200, TokenResponse)
 def token():
-    body = json_body()
-    errors = TokenRequest().validate(body)
-    if errors:
-        return problem(422, "Dữ liệu không hợp lệ.", {k: v if isinstance(v, list) else [str(v)]
-                                                      for k, v in errors.items()})
+    body = load_body(TokenRequest())
     email = str(body["email"]).strip().lower()
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is None:

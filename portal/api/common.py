@@ -23,6 +23,18 @@ def token_required(view):
     return wrapped
 
 
+def load_body(schema, data: dict | None = None) -> dict:
+    """The JSON body (or `data`) checked and loaded by a marshmallow schema; field errors become a 422
+    problem with `errors` by field."""
+    from ..operations import Invalid
+    data = json_body() if data is None else data
+    errors = schema.validate(data)
+    if errors:
+        raise Invalid("Dữ liệu không hợp lệ.", errors={k: v if isinstance(v, list) else [str(v)]
+                                                       for k, v in errors.items()})
+    return schema.load(data)
+
+
 def json_body() -> dict:
     if not request.mimetype or request.mimetype != "application/json":
         abort(415, "Cần gửi dữ liệu dạng application/json.")

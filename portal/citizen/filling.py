@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from services.forms import serialize
+from services.forms import form_values, serialize  # noqa: F401  (form_values: used by the views)
 
 from ..formatting import vn_date
 from ..i18n import current_language, translated
@@ -17,22 +17,6 @@ from .forms import DOC_PREFIX, UNIT_FIELD, doc_field_name
 def add_error(field, message: str):
     # A field that was never validated holds its errors in an immutable tuple.
     field.errors = list(field.errors) + [message]
-
-
-def form_values(definition, data: dict) -> dict:
-    """Stored JSON values as the form fields expect them (a date field needs a date)."""
-    values = {}
-    for spec in definition.fields:
-        value = (data or {}).get(spec.name)
-        if value is None:
-            continue
-        if spec.type == "date" and isinstance(value, str):
-            try:
-                value = date.fromisoformat(value)
-            except ValueError:
-                continue
-        values[spec.name] = value
-    return values
 
 
 def _given(field) -> bool:

@@ -23,6 +23,7 @@ from .keys import signer_store
 from .pki import PkiError
 from .render import render_pdf, template_exists
 from .signing import sign_pdf
+from .kinds import TITLES
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +33,6 @@ KINDS = ("receipt", "supplement_request", "refusal", "apology", "control_sheet",
 NUMBER_SUFFIX = {
     "receipt": "TNHS", "supplement_request": "YCBS", "refusal": "TCHS", "apology": "XLHS",
     "control_sheet": "KSHS", "register": "STD", "result": "KQ", "denial": "TB-KGQ", "payment_receipt": "BL",
-}
-TITLES = {
-    "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-    "supplement_request": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-    "refusal": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-    "apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
-    "control_sheet": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-    "register": "Sổ theo dõi hồ sơ",
-    "result": "Kết quả giải quyết thủ tục hành chính",
-    "denial": "Thông báo về việc không giải quyết hồ sơ",
-    "payment_receipt": "Biên lai thu phí, lệ phí",
 }
 DESK_KINDS = ("receipt", "supplement_request", "refusal", "payment_receipt")
 # No 0/O or 1/I/L: people type the code from paper. 16 symbols of 30 = 78 bits, not guessable.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from .kinds import TITLES
+
 SAMPLE_DATA = {
     "full_name": "Nguyễn Văn An",
     "child_full_name": "Nguyễn Minh Khôi",
@@ -114,13 +116,5 @@ def sample_context(template: str, *, data=None, code="K7Q2-M4XD-9PTA") -> dict:
                     "txn_ref": "DVC261127000001", "gateway_txn_no": "14234567",
                     "paid_at": datetime(2026, 11, 27, 9, 15, tzinfo=timezone.utc)},
     }
-    titles = {
-        "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-        "supplement_request": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-        "refusal": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-        "apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
-        "control_sheet": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-        "register": "Sổ theo dõi hồ sơ",
-    }
-    context["title"] = titles.get(template, context["title"])
+    context["title"] = TITLES.get(template, context["title"])
     return context

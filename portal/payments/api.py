@@ -4,7 +4,7 @@ from flask import request, url_for
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..api.common import api_user, token_required
+from ..api.common import api_user, load_body, token_required
 from ..auth.permissions import can_view_application, owns_application
 from ..extensions import csrf, db
 from ..operations import Invalid
@@ -82,11 +82,7 @@ def desk(application_id):
     raw = request.get_json(silent=True) if request.data else {}
     if not isinstance(raw, dict):
         raise Invalid("Nội dung JSON không hợp lệ.")
-    errors = DeskPaymentIn().validate(raw)
-    if errors:
-        raise Invalid("Dữ liệu không hợp lệ.", errors={k: v if isinstance(v, list) else [str(v)]
-                                                       for k, v in errors.items()})
-    body = DeskPaymentIn().load(raw)
+    body = load_body(DeskPaymentIn(), raw)
     payment = record_desk_payment(application, user, note=body["note"], expected_version=body["version"])
     db.session.commit()
     return payment

@@ -2,10 +2,10 @@
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 
-from ..api.common import api_user, json_body, token_required
+from ..api.common import api_user, load_body, token_required
 from ..auth.permissions import can_view_application, owns_application
 from ..extensions import csrf, db
-from ..operations import Invalid, NotFound
+from ..operations import NotFound
 from ..operations import applications as application_ops
 from .delivery import postal_request, request_postal_delivery
 from .operations import RATING_LABELS, rate, rating_of, rating_out
@@ -48,12 +48,7 @@ class PostalOut(Schema):
 
 
 def _body(schema) -> dict:
-    data = json_body()
-    errors = schema.validate(data)
-    if errors:
-        raise Invalid("Dữ liệu không hợp lệ.", errors={k: v if isinstance(v, list) else [str(v)]
-                                                       for k, v in errors.items()})
-    return schema.load(data)
+    return load_body(schema)
 
 
 @blp.route("/<int:application_id>/rating", methods=["POST"])

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.factories import api_token, make_citizen, pdf_bytes, png_bytes, valid_data
+from tests.factories import api_token, pdf_bytes, png_bytes, valid_data
 
 
 def _files(app):

@@ -246,7 +246,8 @@ def test_district_accepts_the_transfer_then_decides(liaison):
     assert names(liaison.actions("forwarded", "receiver", AT_UNIT, forwarded)) == [
         "accept_transfer", "refuse", "reschedule"]
     accepted = liaison.decide("forwarded", "accept_transfer", "receiver", AT_UNIT, forwarded, {})
-    assert accepted.to_state == "processing" and accepted.effects == ("set_step_due", "record_handover", "notify_citizen")
+    assert accepted.to_state == "processing"
+    assert accepted.effects == ("set_step_due", "record_handover", "notify_citizen")
 
     at_district = Facts(received=True, working_days_left=3, fired={"forward": 1, "accept_transfer": 1})
     offered = names(liaison.actions("processing", "handler", AT_UNIT, at_district))
