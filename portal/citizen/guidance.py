@@ -159,9 +159,9 @@ def next_step(application) -> NextStep:
     if state == "result_ready":
         if level4:
             return NextStep(_("Đã có kết quả"), _(
-                "Kết quả đã được ký số. Ông/bà tải kết quả (bản điện tử) ở mục văn bản của hồ sơ trên "
-                "trang này, sau đó bấm “Đã nhận kết quả” để hoàn thành hồ sơ. Ông/bà cũng có thể nhận bản "
-                "giấy tại Bộ phận Một cửa (%(unit)s).", unit=unit), "success")
+                "Kết quả đã được ký số. Khi ông/bà tải kết quả (bản điện tử) ở mục văn bản của hồ sơ trên "
+                "trang này, hồ sơ được hoàn thành. Ông/bà cũng có thể nhận bản giấy tại Bộ phận Một cửa "
+                "(%(unit)s).", unit=unit), "success")
         return NextStep(_("Đã có kết quả"), _(
             "Mời ông/bà đến Bộ phận Một cửa (%(unit)s) để nhận kết quả; mang theo giấy tờ tùy thân và "
             "mã hồ sơ.", unit=unit), "success")

@@ -12,6 +12,7 @@ from ..models import Document
 from .issue import read_document, revoke_document
 from .verify import find_by_code, verification
 from .views import document_filename, pdf_response, verify_rate_limit
+from .receipt_online import record_online_receipt
 
 blp = Blueprint("documents_api", __name__, url_prefix="/api/v1", description="Văn bản, giấy tờ đã cấp")
 csrf.exempt(blp)
@@ -69,7 +70,10 @@ def _document(document_id: int) -> Document:
 def get_document(document_id):
     """Tải văn bản (PDF): người nộp hồ sơ hoặc cán bộ của đơn vị"""
     document = _document(document_id)
-    return pdf_response(read_document(document), document_filename(document))
+    response = pdf_response(read_document(document), document_filename(document))
+    if record_online_receipt(document, api_user()) is not None:
+        db.session.commit()
+    return response
 
 
 @blp.route("/documents/<int:document_id>/revoke", methods=["POST"])

@@ -20,6 +20,7 @@ from ..operations import Invalid
 from ..timeutil import vn_today
 from .issue import read_document, revoke_document
 from .qr import qr_svg
+from .receipt_online import record_online_receipt
 from .sheets import MAX_REGISTER_DAYS, render_control_sheet, render_register
 from .verify import find_by_code, verification
 
@@ -86,7 +87,10 @@ def verify(code):
 @login_required
 def download(document_id):
     document = _document_for(current_user, document_id)
-    return pdf_response(read_document(document), document_filename(document))
+    response = pdf_response(read_document(document), document_filename(document))
+    if record_online_receipt(document, current_user._get_current_object()) is not None:
+        db.session.commit()
+    return response
 
 
 @bp.route("/van-ban/<int:document_id>/thu-hoi", methods=["GET", "POST"])

@@ -100,8 +100,10 @@ def test_level_4_from_application_to_signed_result_without_visiting_a_desk(app, 
     assert client.get(f"/api/v1/documents/{result['id']}",
                       headers=api_token(client, "citizen2@demo.vn")).status_code == 404
 
-    application = act(client, citizen, application, "deliver")
+    # the citizen has the result in hand: the application is completed, once
+    application = client.get(f"/api/v1/applications/{application['id']}", headers=citizen).get_json()
     assert application["state"] == "completed"
+    assert client.get(f"/api/v1/documents/{result['id']}", headers=citizen).data == pdf.data
     rated = client.post(f"/api/v1/applications/{application['id']}/rating", headers=citizen,
                         json={"value": "satisfied", "comment": "Không phải đến bộ phận một cửa."})
     assert rated.status_code == 201
