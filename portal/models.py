@@ -327,6 +327,19 @@ class CalendarOverride(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ReportFlow(db.Model):
+    """Daily counts that the period reports add up (portal/reports/flows.py): applications received, closed
+    by outcome, entering and leaving the overdue backlog, and ratings, per receiving unit and service. Kept
+    by fire() and the rating operation; `flask reports rebuild` recomputes them from the applications."""
+
+    __tablename__ = "report_flows"
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
 class SlaNotice(db.Model):
     """One deadline e-mail per unit and day, so the sweep can run as often as cron likes."""
 

@@ -42,6 +42,7 @@ CLI_MODULES = [
     ("portal.payments.cli", "register"),
     ("portal.staff.cli", "register"),
     ("portal.admin.cli", "register"),
+    ("portal.reports.cli", "register"),
 ]
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 23:30:17.382942
+Create Date: 2026-11-28 00:15:23.447256
 
 """
 from alembic import op
@@ -55,6 +55,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_units_level'), ['level'], unique=False)
         batch_op.create_index(batch_op.f('ix_units_parent_id'), ['parent_id'], unique=False)
 
+    op.create_table('report_flows',
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_report_flows_service_id_services')),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_report_flows_unit_id_units')),
+    sa.PrimaryKeyConstraint('unit_id', 'service_id', 'day', 'kind', name=op.f('pk_report_flows'))
+    )
     op.create_table('service_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('service_id', sa.Integer(), nullable=False),
@@ -342,6 +352,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_service_versions_service_id'))
 
     op.drop_table('service_versions')
+    op.drop_table('report_flows')
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_units_parent_id'))
         batch_op.drop_index(batch_op.f('ix_units_level'))

@@ -22,6 +22,7 @@ from ..models import UNIT_LEVELS, Application, AuditLog, Event, Unit, User
 from ..operations import Invalid
 from ..timeutil import utcnow
 from ..workflows_registry import all_workflows
+from ..reports.flows import rebuild as rebuild_flows
 
 REORGANIZE = "reorganize"
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -146,6 +147,8 @@ def _move_contents(actor, source: Unit, target: Unit, note: str) -> dict:
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, Application) and obj.id in moved_ids:
             db.session.expire(obj, ["unit_id", "current_unit_id", "unit", "current_unit"])
+    if ids:
+        rebuild_flows([source.id, target.id])  # the moved applications now count for the survivor
     return {"applications": len(ids), "staff": len(staff)}
 
 

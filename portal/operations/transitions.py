@@ -10,6 +10,7 @@ from workflows.engine import Facts, NotAllowed
 from ..auth.permissions import can_act_on, can_view_application, is_staff, owns_application
 from ..extensions import db
 from ..models import Event
+from ..reports.flows import Tracker
 from ..timeutil import utcnow, vn_today
 from ..workflows_registry import get_workflow
 from . import Conflict, Forbidden, Invalid, NotFound
@@ -115,6 +116,7 @@ def _fire(application, action, actor, *, note, inputs, expected_version, details
             raise Forbidden(refusal.message, code=refusal.code) from None
         raise Invalid(refusal.message, code=refusal.code) from None
     now = utcnow()
+    flows = Tracker(application)
     acting_unit = actor.unit_id if (actor is not None and is_staff(actor)) else application.current_unit_id
     event = Event(
         application=application, action=action, actor_id=actor.id if actor is not None else None,
@@ -128,5 +130,6 @@ def _fire(application, action, actor, *, note, inputs, expected_version, details
     application.state = decision.to_state
     touch(application, now)
     run_effects(decision.effects, ctx)
+    flows.record()
     db.session.flush()
     return event

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import Rating
 from ..operations import Invalid, NotFound
 from ..timeutil import utcnow
+from ..reports.flows import record_rating
 
 # value -> label, in the order the form shows them (Decision 766/QĐ-TTg's three levels)
 RATING_LABELS = {"satisfied": "Hài lòng", "normal": "Bình thường", "unsatisfied": "Không hài lòng"}
@@ -52,6 +53,7 @@ def rate(application, citizen, value: str, comment: str = "") -> Rating:
             db.session.add(rating)
     except IntegrityError:
         raise Invalid(ALREADY_RATED, code="already_rated") from None
+    record_rating(rating)
     return rating
 
 

@@ -31,9 +31,10 @@ import sqlalchemy as sa
 from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
-from ..models import Application, Rating, Service, ServiceVersion, Unit
+from ..models import Application, Rating, ReportFlow, Service, ServiceVersion, Unit
 from ..operations import Invalid
 from ..timeutil import VN, vn_today
+from . import flows as flows_module
 from .sqltime import vn_day
 
 WAITING_STATES = ("supplement_requested", "awaiting_payment")
@@ -254,11 +255,12 @@ def ratings_statement(period: Period, unit_ids: list[int] | None):
     return stmt
 
 
-def build_report(unit: Unit | None, period: Period) -> Report:
-    unit_ids = scope_unit_ids(unit)
+def cells_by_scan(period: Period, unit_ids: list[int] | None) -> dict[tuple[int, int], Figures]:
+    """The figures per (unit, service) read from the applications themselves: one pass over every
+    application alive in the period. The reference the daily flows are checked against
+    (`flask reports check`, tests/reports); too slow for a province's year, which `cells_from_flows` serves."""
     cells: dict[tuple[int, int], Figures] = {}
-    rows = db.session.execute(figures_statement(period, unit_ids))
-    for unit_id, service_id, received, outcome, count in rows:
+    for unit_id, service_id, received, outcome, count in db.session.execute(figures_statement(period, unit_ids)):
         if received is None and outcome is None:
             continue  # decided before the period, collected during it
         cell = cells.setdefault((unit_id, service_id), Figures())
@@ -268,10 +270,81 @@ def build_report(unit: Unit | None, period: Period) -> Report:
         if outcome is not None:
             name = OUTCOME_BUCKETS[outcome]
             setattr(cell, name, getattr(cell, name) + count)
-    for unit_id, service_id, value, count in db.session.execute(ratings_statement(period, unit_ids)):
-        if value in RATING_VALUES:
+    _add_ratings(cells, db.session.execute(ratings_statement(period, unit_ids)))
+    return cells
+
+
+def _add_ratings(cells, rows):
+    for unit_id, service_id, value, count in rows:
+        if value in RATING_VALUES and count:
             cell = cells.setdefault((unit_id, service_id), Figures())
             setattr(cell, value, getattr(cell, value) + count)
+
+
+def cells_from_flows(period: Period, unit_ids: list[int] | None) -> dict[tuple[int, int], Figures]:
+    """The same figures from the daily flows (portal/reports/flows.py) and the applications open now."""
+    f = ReportFlow
+    before = func.sum(sa.case((f.day < period.first, f.count), else_=0))
+    during = func.sum(sa.case((and_(f.day >= period.first, f.day <= period.last), f.count), else_=0))
+    up_to_end = func.sum(sa.case((f.day <= period.last, f.count), else_=0))
+    flows = select(f.unit_id, f.service_id, f.kind, before, during, up_to_end).group_by(
+        f.unit_id, f.service_id, f.kind)
+    if unit_ids is not None:
+        flows = flows.where(f.unit_id.in_(unit_ids))
+    totals: dict[tuple[int, int], dict[str, tuple[int, int, int]]] = {}
+    for unit_id, service_id, kind, n_before, n_during, n_end in db.session.execute(flows):
+        totals.setdefault((unit_id, service_id), {})[kind] = (int(n_before or 0), int(n_during or 0),
+                                                              int(n_end or 0))
+    open_now = _open_now(period, unit_ids)
+    cells: dict[tuple[int, int], Figures] = {}
+    for key in set(totals) | set(open_now):
+        kinds = totals.get(key, {})
+
+        def total(names, index):
+            return sum(kinds.get(name, (0, 0, 0))[index] for name in names)
+        cell = Figures()
+        cell.carried_over = total(flows_module.RECEIVED, 0) - total(flows_module.CLOSED, 0)
+        cell.online, cell.counter = total(("online",), 1), total(("counter",), 1)
+        for name in flows_module.CLOSED:
+            setattr(cell, name, total((name,), 1))
+        for name in RATING_VALUES:
+            setattr(cell, name, total((name,), 1))
+        open_at_end = total(flows_module.RECEIVED, 2) - total(flows_module.CLOSED, 2)
+        waiting, overdue, on_time = open_now.get(key, (0, 0, 0))
+        closed_since = open_at_end - (waiting + overdue + on_time)
+        closed_since_overdue = total(("overdue_on",), 2) - total(("overdue_off",), 2)
+        cell.waiting_citizen = waiting
+        cell.overdue = overdue + closed_since_overdue
+        cell.in_progress_on_time = on_time + closed_since - closed_since_overdue
+        if not cell.is_empty:
+            cells[key] = cell
+    return cells
+
+
+def _open_now(period: Period, unit_ids) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """Applications not closed at all yet and received by the end of the period, by unit and service:
+    (waiting for the citizen, overdue at the end, on time at the end)."""
+    a = Application
+    waiting = a.state.in_(WAITING_STATES)
+    overdue = and_(sa.not_(waiting), a.due_date < period.last)
+    stmt = (select(a.unit_id, a.service_id,
+                   func.sum(sa.case((waiting, 1), else_=0)), func.sum(sa.case((overdue, 1), else_=0)),
+                   func.count())
+            .where(a.completed_at.is_(None), a.decided_at.is_(None), a.submitted_at < period.end,
+                   a.state != "draft")
+            .group_by(a.unit_id, a.service_id))
+    if unit_ids is not None:
+        stmt = stmt.where(a.unit_id.in_(unit_ids))
+    result = {}
+    for unit_id, service_id, n_waiting, n_overdue, n_all in db.session.execute(stmt):
+        n_waiting, n_overdue = int(n_waiting or 0), int(n_overdue or 0)
+        result[(unit_id, service_id)] = (n_waiting, n_overdue, int(n_all) - n_waiting - n_overdue)
+    return result
+
+
+def build_report(unit: Unit | None, period: Period, *, by_scan: bool = False) -> Report:
+    unit_ids = scope_unit_ids(unit)
+    cells = (cells_by_scan if by_scan else cells_from_flows)(period, unit_ids)
     report = Report(unit=unit, period=period)
     per_unit: dict[int, Figures] = {}
     per_service: dict[int, Figures] = {}

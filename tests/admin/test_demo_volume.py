@@ -22,9 +22,10 @@ def test_day_index_agrees_with_the_working_calendar(app):
 
 def test_generated_applications_are_consistent(db, demo):
     totals = generate(400, seed=5, years=0.5)
-    assert totals["applications"] == 400
+    # a counter application that would fall on a day not yet come is left out: a few, depending on today
+    assert 380 <= totals["applications"] <= 400
     rows = db.session.execute(select(Application)).scalars().all()
-    assert len({a.code for a in rows}) == 400
+    assert len({a.code for a in rows}) == len(rows) == totals["applications"]
     calendar = current_calendar()
     for application in rows:
         events = application.events

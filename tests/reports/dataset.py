@@ -90,5 +90,8 @@ def build(db, demo):
         application = apps[label]
         db.session.add(Rating(application_id=application.id, unit_id=application.unit_id,
                               service_id=application.service_id, value=value, created_at=when))
+    db.session.flush()
+    from portal.reports.flows import rebuild
+    rebuild()  # rows written directly, as a bulk load would: the report flows are recomputed
     db.session.commit()
     return apps

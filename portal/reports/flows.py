@@ -1,0 +1,133 @@
+"""Daily flows behind the period reports, so that a year of a province answers from a few thousand rows
+instead of half a million applications.
+
+Every figure of DESIGN.md §7 is a sum of flows over days, or a difference of running totals:
+- received online / counter: applications submitted that day (by channel);
+- closed that day, by outcome: early, on_time, late (resolution day against the due date), refused,
+  withdrawn. An application closes once: at its decision, or at its end without one;
+- carried over at the start = received before it − closed before it;
+- still open at the end = received up to it − closed up to it. Those open now are read from the
+  applications (a small set); those closed since were overdue at the end when the end fell between the
+  day after their due date and the day before they closed: each records `overdue_on` and `overdue_off`
+  days when it closes, and the running difference counts them;
+- ratings by value, on the day given.
+
+`flows_of(application)` is the one definition of what an application contributes; fire() applies the
+difference it makes (`Tracker`), merges and bulk loads rebuild from the same definition (`rebuild`)."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..extensions import db
+from ..models import Application, Rating, ReportFlow
+from ..timeutil import to_vn
+
+RECEIVED = ("online", "counter")
+CLOSED = ("early", "on_time", "late", "refused", "withdrawn")
+OVERDUE = ("overdue_on", "overdue_off")
+RATINGS = ("satisfied", "normal", "unsatisfied")
+_INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+
+
+def outcome(state: str, closed_day, due_date) -> str:
+    if state in ("refused", "withdrawn"):
+        return state
+    if due_date is None or closed_day == due_date:
+        return "on_time"
+    return "early" if closed_day < due_date else "late"
+
+
+def flows_of(unit_id, service_id, state, channel, submitted_at, decided_at, completed_at, due_date) -> Counter:
+    flows = Counter()
+    if submitted_at is None or state == "draft":
+        return flows  # nothing received yet (submit() stamps the time just before the state changes)
+    submitted_day = to_vn(submitted_at).date()
+    flows[(unit_id, service_id, submitted_day, "online" if channel == "online" else "counter")] += 1
+    closed_at = decided_at or completed_at
+    if closed_at is not None:
+        closed_day = to_vn(closed_at).date()
+        flows[(unit_id, service_id, closed_day, outcome(state, closed_day, due_date))] += 1
+        if due_date is not None:
+            first_overdue = max(submitted_day, due_date + timedelta(days=1))
+            if first_overdue < closed_day:
+                flows[(unit_id, service_id, first_overdue, "overdue_on")] += 1
+                flows[(unit_id, service_id, closed_day, "overdue_off")] += 1
+    return flows
+
+
+def application_flows(application: Application) -> Counter:
+    return flows_of(application.unit_id, application.service_id, application.state, application.channel,
+                    application.submitted_at, application.decided_at, application.completed_at,
+                    application.due_date)
+
+
+def apply(delta: Counter):
+    """Adds `delta` (positive or negative counts) to the table, inside the caller's transaction. An upsert,
+    so two first submissions of the day do not collide; keys in a fixed order, so two transactions never
+    wait for each other's rows in opposite orders."""
+    table = ReportFlow.__table__
+    session = db.session
+    insert = _INSERTS[session.get_bind().dialect.name]
+    with session.no_autoflush:
+        for (unit_id, service_id, day, kind), count in sorted(delta.items(), key=lambda item: item[0]):
+            if not count:
+                continue
+            statement = insert(table).values(unit_id=unit_id, service_id=service_id, day=day, kind=kind,
+                                             count=count)
+            session.execute(statement.on_conflict_do_update(
+                index_elements=["unit_id", "service_id", "day", "kind"],
+                set_={"count": table.c.count + statement.excluded.count}))
+
+
+class Tracker:
+    """What an application contributed before a change; `record()` adds the difference after it."""
+
+    def __init__(self, application: Application):
+        self.application = application
+        self.before = application_flows(application)
+
+    def record(self):
+        after = application_flows(self.application)
+        delta = Counter(after)
+        delta.subtract(self.before)
+        apply(_nonzero(delta))
+
+
+def _nonzero(delta: Counter) -> Counter:
+    return Counter({key: count for key, count in delta.items() if count})
+
+
+def record_rating(rating: Rating):
+    apply(Counter({(rating.unit_id, rating.service_id, to_vn(rating.created_at).date(), rating.value): 1}))
+
+
+def rebuild(unit_ids=None, batch: int = 20_000) -> int:
+    """Recomputes the flows of the given units (all when None) from the applications and ratings.
+    Returns the number of rows written."""
+    a = Application
+    table = ReportFlow.__table__
+    statement = delete(table)
+    if unit_ids is not None:
+        statement = statement.where(table.c.unit_id.in_(list(unit_ids)))
+    db.session.execute(statement)
+    totals = Counter()
+    query = select(a.unit_id, a.service_id, a.state, a.channel, a.submitted_at, a.decided_at, a.completed_at,
+                   a.due_date).where(a.submitted_at.is_not(None))
+    ratings = select(Rating.unit_id, Rating.service_id, Rating.created_at, Rating.value)
+    if unit_ids is not None:
+        query = query.where(a.unit_id.in_(list(unit_ids)))
+        ratings = ratings.where(Rating.unit_id.in_(list(unit_ids)))
+    for row in db.session.execute(query.execution_options(yield_per=batch)):
+        totals.update(flows_of(*row))
+    for unit_id, service_id, created_at, value in db.session.execute(ratings.execution_options(yield_per=batch)):
+        totals[(unit_id, service_id, to_vn(created_at).date(), value)] += 1
+    rows = [{"unit_id": u, "service_id": s, "day": d, "kind": k, "count": c}
+            for (u, s, d, k), c in totals.items() if c]
+    for start in range(0, len(rows), batch):
+        db.session.execute(table.insert(), rows[start:start + batch])
+    return len(rows)
