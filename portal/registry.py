@@ -79,3 +79,5 @@ def register_features(app):
     from .auth import loaders  # noqa: F401  (user and bearer-token loaders)
     from .context import install_context
     install_context(app)
+    from .input_guard import install_input_guard
+    install_input_guard(app)

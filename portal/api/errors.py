@@ -88,9 +88,9 @@ def install_error_handlers(app):
                 return problem(422, "Dữ liệu không hợp lệ.", errors)
             detail = exc.description if status not in (404, 405, 500) else None
             return problem(status, detail if isinstance(detail, str) else None)
-        if status == 401:
-            return _page(401)
-        return _page(status)
+        # Our own abort(…, "message") carries a Vietnamese sentence; werkzeug's defaults are English.
+        own = exc.description if exc.description != type(exc).description else None
+        return _page(status, own)
 
     @app.errorhandler(Exception)
     def unexpected(exc):

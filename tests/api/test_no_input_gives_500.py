@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.factories import api_token, make_application
+from tests.factories import api_token, make_application, post_form
 
 BAD_BODIES = [
     None, [], "texte", 123, 1.5e308, True,
@@ -56,6 +56,16 @@ def test_malformed_bodies_never_crash(app, client, db, demo, who):
                                content_type="multipart/form-data")
         assert response.status_code < 500, (method, url, "multipart", response.status_code)
     assert checked > 100
+
+
+def test_a_nul_character_is_refused_everywhere(client, demo):
+    headers = api_token(client, "citizen@demo.vn")
+    assert client.get("/api/v1/lookup?code=%00&phone=1234").status_code == 400
+    refused = client.post("/api/v1/applications", headers=headers,
+                          json={"service": "dang-ky-khai-sinh", "unit": "tam-hong", "data": {"x": "a\x00b"}})
+    assert refused.status_code == 400 and refused.mimetype == "application/problem+json"
+    page = post_form(client, "/dang-nhap", {"email": "a\x00@b.vn", "password": "x"})
+    assert page.status_code == 400 and "ký tự không hợp lệ" in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("who", [None, "citizen@demo.vn", "leader.tam-hong@demo.vn", "admin@demo.vn"])
