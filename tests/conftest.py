@@ -100,3 +100,16 @@ def demo(app, db):
     """The demo units, accounts and services (DESIGN.md §6)."""
     from tests.factories import seed_everything
     return seed_everything(app, db)
+
+
+@pytest.fixture
+def live(app, monkeypatch, tmp_path):
+    """The portal over real HTTP on 127.0.0.1 and a free port (tests/live_server.py); the sandbox
+    gateway's registered IPN URL and querydr URL point at it. Yields the base URL."""
+    from portal.payments.provider import IPN_PATH, SANDBOX_API_PATH
+    from tests.live_server import serve
+    monkeypatch.setitem(app.config, "VNPAY_SANDBOX_STORE", str(tmp_path / "sandbox.json"))
+    with serve(app) as base:
+        monkeypatch.setitem(app.config, "VNPAY_IPN_URL", base + IPN_PATH)
+        monkeypatch.setitem(app.config, "VNPAY_API_URL", base + SANDBOX_API_PATH)
+        yield base

@@ -9,22 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from portal.payments.provider import IPN_PATH, SANDBOX_API_PATH
 from tests.factories import api_token, csrf_token_from, pdf_bytes, valid_data
-from tests.payments.conftest import serve
 
 SERVICE = "dang-ky-thanh-lap-ho-kinh-doanh"  # level 4, fee, received at the commune, decided by the district
 COMMUNE, DISTRICT = "tam-hong", "yen-lac"
-
-
-@pytest.fixture
-def live(app, monkeypatch, tmp_path):
-    """The portal on 127.0.0.1 and a free port: the sandbox calls its IPN URL server to server."""
-    monkeypatch.setitem(app.config, "VNPAY_SANDBOX_STORE", str(tmp_path / "sandbox.json"))
-    with serve(app) as base:
-        monkeypatch.setitem(app.config, "VNPAY_IPN_URL", base + IPN_PATH)
-        monkeypatch.setitem(app.config, "VNPAY_API_URL", base + SANDBOX_API_PATH)
-        yield base
 
 
 @pytest.fixture
@@ -53,8 +41,8 @@ def pay_at_the_sandbox(client, payment_url, choice="success"):
     assert answer.status_code == 302  # back to the portal's return URL, after the server-side IPN
 
 
-def test_level_4_from_application_to_signed_result_without_visiting_a_desk(app, client, db, demo, live,
-                                                                          signing_keys):
+def test_level_4_from_application_to_signed_result_without_visiting_a_desk(
+        app, client, db, demo, live, signing_keys):
     citizen = api_token(client, "citizen@demo.vn")
     service = client.get(f"/api/v1/services/{SERVICE}").get_json()
     assert service["online_level"] == 4 and service["workflow"] == "commune-to-district"

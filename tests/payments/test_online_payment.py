@@ -9,22 +9,11 @@ from sqlalchemy import func, select
 from portal.models import Document, Event, Payment
 from portal.operations.transitions import fire
 from portal.payments import sandbox, vnpay
-from portal.payments.provider import IPN_PATH, SANDBOX_API_PATH
+from portal.payments.provider import IPN_PATH
 from tests.factories import csrf_token_from, login, make_application, post_form
 
 SERVICE = "cap-giay-phep-xay-dung-nha-o-rieng-le"  # level 4, district, fixed fee
 UNIT = "yen-lac"
-
-
-@pytest.fixture
-def live(app, http_server, monkeypatch, tmp_path):
-    """The portal on 127.0.0.1 and a free port; the sandbox's registered IPN URL and the querydr URL
-    point at it. Yields the base URL."""
-    monkeypatch.setitem(app.config, "VNPAY_SANDBOX_STORE", str(tmp_path / "sandbox.json"))
-    with http_server(app) as base:
-        monkeypatch.setitem(app.config, "VNPAY_IPN_URL", base + IPN_PATH)
-        monkeypatch.setitem(app.config, "VNPAY_API_URL", base + SANDBOX_API_PATH)
-        yield base
 
 
 @pytest.fixture
