@@ -13,6 +13,7 @@ from ..i18n import current_language
 from ..operations.calendar import current_calendar
 from ..timeutil import vn_today
 from ..workflows_registry import get_workflow
+from ..event_labels import extra_action_label
 
 # Lazy: these tables are built at import, and translated each time a page shows them.
 LEVEL_LABELS = {"commune": _l("Cấp xã"), "district": _l("Cấp huyện"), "province": _l("Cấp tỉnh")}
@@ -44,6 +45,9 @@ def state_label(application, state: str | None = None) -> str:
 
 
 def action_label(application, action: str) -> str:
+    extra = extra_action_label(action)
+    if extra:
+        return extra
     try:
         workflow = get_workflow(application.workflow)
     except KeyError:

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from flask import abort
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import EXCLUDE, Schema, fields
 
-from ..api.common import api_user, json_body, token_required
+from ..api.common import api_user, json_body, load_body, token_required
 from ..auth.permissions import can_revoke_document, can_view_document
 from ..extensions import csrf, db, limiter
 from ..models import Document
+from .correction import correct_result
 from .issue import read_document, revoke_document
+from .receipt_online import record_online_receipt
 from .verify import find_by_code, verification
 from .views import document_filename, pdf_response, verify_rate_limit
-from .receipt_online import record_online_receipt
 
 blp = Blueprint("documents_api", __name__, url_prefix="/api/v1", description="Văn bản, giấy tờ đã cấp")
 csrf.exempt(blp)
@@ -91,6 +92,28 @@ def revoke(document_id):
     revoke_document(document, api_user(), reason)
     db.session.commit()
     return verification(document)
+
+
+class CorrectionIn(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    reason = fields.String(required=True)
+    data = fields.Dict(required=True, metadata={"description": "the fields to correct, by name"})
+
+
+@blp.route("/documents/<int:document_id>/correct", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}],
+         requestBody={"content": {"application/json": {"schema": CorrectionIn}}})
+@blp.response(201, VerificationOut)
+@token_required
+def correct(document_id):
+    """Đính chính kết quả (lãnh đạo đơn vị ban hành): sửa thông tin, nêu lý do; văn bản mới thay thế văn bản cũ"""
+    document = _document(document_id)
+    body = load_body(CorrectionIn())
+    corrected = correct_result(document, api_user(), body["data"], body["reason"])
+    db.session.commit()
+    return verification(corrected)
 
 
 @blp.route("/verify/<code>", methods=["GET"])

@@ -11,13 +11,17 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from services.forms import build_form_class, form_values, serialize
+
 from ..auth.permissions import (can_download_register, can_revoke_document, can_view_control_sheet,
                                 can_view_document)
 from ..extensions import db, limiter
 from ..forms_common import nfc
 from ..models import Application, Document
 from ..operations import Invalid
+from ..operations.catalogue import definition_of
 from ..timeutil import vn_today
+from .correction import correct_result, correctable
 from .issue import read_document, revoke_document
 from .qr import qr_svg
 from .receipt_online import record_online_receipt
@@ -26,6 +30,7 @@ from .verify import find_by_code, verification
 
 bp = Blueprint("documents", __name__)
 bp.add_app_template_global(can_revoke_document, "can_revoke_document")
+bp.add_app_template_global(correctable, "document_correctable")
 
 
 class RevokeForm(FlaskForm):
@@ -112,6 +117,45 @@ def revoke(document_id):
             return redirect(url_for("documents.verify", code=document.code))
     return render_template("documents_pages/revoke.html", form=form, document=document,
                            info=verification(document)), (422 if form.errors else 200)
+
+
+def correction_form_class(definition):
+    """The service's own form (same fields, same validators) plus the reason for the correction."""
+    base = build_form_class(definition, base=FlaskForm)
+
+    class CorrectionForm(base):
+        reason = TextAreaField("Lý do đính chính", filters=[nfc], validators=[
+            DataRequired("Vui lòng nêu lý do đính chính."), Length(max=2000, message="Không quá 2000 ký tự.")])
+    return CorrectionForm
+
+
+@bp.route("/van-ban/<int:document_id>/dinh-chinh", methods=["GET", "POST"])
+@login_required
+def correct(document_id):
+    document = _document_for(current_user, document_id)
+    if not can_revoke_document(current_user, document) or not correctable(document):
+        abort(403)
+    application = document.application
+    definition = definition_of(application.service_version)
+    form_class = correction_form_class(definition)
+    form = form_class() if request.method == "POST" else form_class(data=form_values(definition,
+                                                                                     application.data))
+    if form.validate_on_submit():
+        try:
+            corrected = correct_result(document, current_user._get_current_object(), serialize(form),
+                                       form.reason.data)
+        except Invalid as refusal:
+            db.session.rollback()
+            for name, messages in (refusal.errors or {"reason": [refusal.message]}).items():
+                if name in form:
+                    form[name].errors = list(form[name].errors) + list(messages)
+        else:
+            db.session.commit()
+            flash(f"Đã cấp văn bản đính chính số {corrected.number}, thay thế văn bản số {document.number}.",
+                  "success")
+            return redirect(url_for("staff.application", application_id=application.id))
+    return render_template("documents_pages/correct.html", form=form, document=document,
+                           definition=definition), (422 if form.errors else 200)
 
 
 @bp.route("/ho-so/<int:application_id>/phieu-kiem-soat")

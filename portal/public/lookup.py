@@ -24,6 +24,7 @@ from ..i18n import N_, translated
 from ..models import Application, Event
 from ..operations import Invalid, NotFound
 from ..workflows_registry import get_workflow
+from ..event_labels import EXTRA_ACTIONS
 
 bp = Blueprint("lookup", __name__)
 
@@ -94,7 +95,8 @@ def _transition_labels(workflow, event) -> tuple[str, str]:
             return transition.label, transition.label_en
     any_role = next((t for t in workflow.transitions if t.action == event.action), None)
     if any_role is None:
-        return event.action, event.action
+        extra = EXTRA_ACTIONS.get(event.action)
+        return extra if extra else (event.action, event.action)
     return any_role.label, any_role.label_en
 
 

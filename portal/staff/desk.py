@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import User
 from ..operations.catalogue import definition_of
 from ..workflows_registry import get_workflow
+from ..event_labels import extra_action_label
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def history_rows(application) -> list[HistoryRow]:
 
     def label(state):
         return workflow.states[state].label if state in workflow.states else (state or "")
-    return [HistoryRow(e, workflow.action_label(e.action), label(e.from_state), label(e.to_state))
+    return [HistoryRow(e, extra_action_label(e.action, "vi") or workflow.action_label(e.action),
+                       label(e.from_state), label(e.to_state))
             for e in application.events]
 
 
