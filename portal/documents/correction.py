@@ -62,4 +62,19 @@ def correct_result(document, actor, changes: dict, reason: str):
     db.session.add(AuditLog(actor_id=actor.id, action="document.correct", target=f"document:{document.id}",
                             details={"replaced_by": corrected.code, "reason": reason,
                                      "fields": sorted(changed)}))
+    _tell_the_citizen(application, document, corrected, reason)
     return corrected
+
+
+def _tell_the_citizen(application, old, new, reason):
+    from ..notifications import send_email
+    from ..notifications.effects import _application_url
+    applicant = application.applicant
+    if not applicant.email:
+        return
+    send_email(applicant.email, f"Hồ sơ {application.code}: đính chính kết quả", "result_corrected",
+               applicant_name=applicant.full_name, code=application.code,
+               service_name=application.service_version.name, unit_name=application.unit.name,
+               unit_phone=application.unit.phone, application_url=_application_url(application),
+               online_level=application.service_version.online_level, reason=reason,
+               old_number=old.number, new_number=new.number, new_code=new.code)

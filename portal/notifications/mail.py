@@ -97,8 +97,14 @@ def compose(to: str, subject: str, template: str, **context) -> dict:
 
 # -- delivery (in a job: inline, or in an RQ worker with no app) -----------------------------------------
 
+# CRLF lines, RFC 2047 encoded Vietnamese headers. Headers are not folded below the RFC 5322 limit of 998:
+# Python's folder splits a long Vietnamese subject into encoded words at a space and loses that space
+# ("đính chính" arrives as "đínhchính").
+MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
+
+
 def build_message(message: dict) -> EmailMessage:
-    email = EmailMessage(policy=policy.SMTP)  # CRLF lines, RFC 2047 encoded Vietnamese headers
+    email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = message["from"]
     email["To"] = message["to"]
     email["Subject"] = message["subject"]

@@ -1,5 +1,9 @@
 """Đính chính: the leader of the issuing unit corrects what was recorded wrong, and a new signed result
 supersedes the old one; the change and its reason are in the history."""
+import email
+from email import policy
+from pathlib import Path
+
 from tests.documents.conftest import login_leader, pdf_text
 from tests.factories import api_token, csrf_token_from, login
 
@@ -51,6 +55,11 @@ def test_the_leader_corrects_a_result_on_the_desk(app, db, client, flow, demo):
     assert "Đính chính kết quả" in client.get(f"/can-bo/ho-so/{flow.application.id}").get_data(as_text=True)
     verified = client.get(f"/api/v1/verify/{old.code}").get_json()
     assert verified["state"] == "superseded" and verified["superseded_by"]["code"] == new.code
+    mails = [email.message_from_bytes(path.read_bytes(), policy=policy.default)
+             for path in sorted(Path(app.config["OUTBOX_DIR"]).glob("*.eml"))]
+    told = [m for m in mails if "đính chính" in m["Subject"]]
+    assert len(told) == 1 and told[0]["To"] == demo.citizen.email
+    assert new.number in told[0].get_body(("plain",)).get_content()
 
 
 def test_correction_needs_a_reason_a_change_and_the_right_person(app, db, client, flow, demo):

@@ -135,3 +135,14 @@ def test_sms_goes_to_the_log_provider_for_the_steps_that_matter(app, db, demo, c
     text = records[0].getMessage()
     assert application.code in text and "Đã nhận hồ sơ" in text
     assert "0912345678" not in text and "091****678" in text
+
+
+def test_a_long_vietnamese_subject_keeps_its_spaces():
+    from email import message_from_bytes, policy
+
+    from portal.notifications.mail import build_message
+    subject = "Hồ sơ 000.21.31.H62-261128-0001: đính chính kết quả giải quyết thủ tục hành chính"
+    built = build_message({"from": "Cổng dịch vụ công <no-reply@dichvucong.local>", "to": "an@example.vn",
+                           "subject": subject, "date": "Sat, 28 Nov 2026 07:00:00 +0700",
+                           "message_id": "<x@dichvucong.local>", "text": "Nội dung", "html": None})
+    assert message_from_bytes(built.as_bytes(), policy=policy.default)["Subject"] == subject
