@@ -21,7 +21,6 @@ API_BLUEPRINTS = [
     ("portal.api.catalogue", "blp"),
     ("portal.api.applications", "blp"),
     ("portal.api.actions", "blp"),
-    ("portal.api.public", "blp"),
     ("portal.public.api", "blp"),
     ("portal.staff.api", "blp"),
     ("portal.admin.api", "blp"),
@@ -47,35 +46,23 @@ CLI_MODULES = [
 
 
 def _load(module_name, attribute=None):
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        # A feature still being built is simply absent; a missing dependency inside it is a real error.
-        if exc.name and module_name.startswith(exc.name):
-            return None
-        raise
+    module = importlib.import_module(module_name)
     return getattr(module, attribute) if attribute else module
 
 
 def register_features(app):
     from .api import api
     for module_name, attr in PAGE_BLUEPRINTS:
-        blueprint = _load(module_name, attr)
-        if blueprint is not None:
-            app.register_blueprint(blueprint)
+        app.register_blueprint(_load(module_name, attr))
     api.init_app(app)
     for module_name, attr in API_BLUEPRINTS:
-        blueprint = _load(module_name, attr)
-        if blueprint is not None:
-            api.register_blueprint(blueprint)
+        api.register_blueprint(_load(module_name, attr))
     from .api.errors import install_error_handlers
     install_error_handlers(app)
     for module_name in EFFECT_MODULES:
         _load(module_name)
     for module_name, attr in CLI_MODULES:
-        register = _load(module_name, attr)
-        if register is not None:
-            register(app)
+        _load(module_name, attr)(app)
     from .auth import loaders  # noqa: F401  (user and bearer-token loaders)
     from .context import install_context
     install_context(app)
