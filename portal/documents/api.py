@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import abort
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import Schema, fields
 
 from ..api.common import api_user, json_body, load_body, token_required
+from ..api.schemas import Lenient
 from ..auth.permissions import can_revoke_document, can_view_document
 from ..extensions import csrf, db, limiter
 from ..models import Document
@@ -94,10 +95,7 @@ def revoke(document_id):
     return verification(document)
 
 
-class CorrectionIn(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class CorrectionIn(Lenient):
     reason = fields.String(required=True)
     data = fields.Dict(required=True, metadata={"description": "the fields to correct, by name"})
 

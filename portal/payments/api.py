@@ -2,9 +2,10 @@
 application's payments. The gateway's IPN is not part of the API: it is a page endpoint the gateway calls."""
 from flask import request, url_for
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from ..api.common import api_user, load_body, token_required
+from ..api.schemas import Lenient
 from ..auth.permissions import can_view_application, owns_application
 from ..extensions import csrf, db
 from ..operations import Invalid
@@ -33,10 +34,7 @@ class PaymentOut(Schema):
     paid_at = fields.DateTime(allow_none=True)
 
 
-class DeskPaymentIn(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class DeskPaymentIn(Lenient):
     version = fields.Integer(load_default=None, metadata={"description": "the application version seen"})
     note = fields.String(load_default="", validate=validate.Length(max=500))
 

@@ -1,7 +1,8 @@
 """GET /api/v1/lookup: the public status lookup of portal/public/lookup.py for programs (no login)."""
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import Schema, fields
 
+from ..api.schemas import Lenient
 from ..extensions import csrf
 from .lookup import lookup_status, rate_limited
 
@@ -9,10 +10,7 @@ blp = Blueprint("public_lookup_api", __name__, url_prefix="/api/v1", description
 csrf.exempt(blp)
 
 
-class LookupQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class LookupQuery(Lenient):
     code = fields.String(load_default="",
                          metadata={"description": "mã hồ sơ, ví dụ 000.21.31.H62-261127-0001"})
     phone = fields.String(load_default="", metadata={"description": "4 số cuối số điện thoại của người nộp"})

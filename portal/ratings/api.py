@@ -1,8 +1,9 @@
 """/api/v1: the citizen's satisfaction rating and postal-delivery request (Bearer token)."""
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import Schema, fields
 
 from ..api.common import api_user, load_body, token_required
+from ..api.schemas import Lenient
 from ..auth.permissions import can_view_application, owns_application
 from ..extensions import csrf, db
 from ..operations import NotFound
@@ -15,10 +16,7 @@ blp = Blueprint("ratings_api", __name__, url_prefix="/api/v1/applications",
 csrf.exempt(blp)
 
 
-class RatingIn(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class RatingIn(Lenient):
     value = fields.String(required=True, metadata={"enum": list(RATING_LABELS)})
     comment = fields.String(load_default="", metadata={"description": "optional, at most 1000 characters"})
 
@@ -30,10 +28,7 @@ class RatingOut(Schema):
     created_at = fields.DateTime()
 
 
-class PostalIn(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class PostalIn(Lenient):
     address = fields.String(required=True)
     phone = fields.String(required=True,
                           metadata={"description": "Vietnamese mobile number of the recipient"})
