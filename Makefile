@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-deps migrate seed serve worker lint bench clean schema
+.PHONY: run test install system-deps migrate seed serve worker lint bench clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,10 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 
 install: $(VENV)/.installed
 
-# Debian packages the portal and its tests use: poppler-utils (pdftotext, to read PDFs back in tests) and
-# Chromium for the browser tests. Installed only when missing, and only where we may (root).
-SYSTEM_PACKAGES := poppler-utils chromium chromium-driver
+# Debian packages the portal and its tests use: poppler-utils (pdftotext, to read PDFs back in tests),
+# Chromium for the browser tests and HAProxy, the load balancer of the scale-out test (tests/scaleout).
+# Installed only when missing, and only where we may (root).
+SYSTEM_PACKAGES := poppler-utils chromium chromium-driver haproxy
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -39,6 +40,11 @@ seed: migrate
 run: seed
 	PUBLIC_URL=$${PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# The production server (gunicorn.conf.py: workers from the CPU count, timeouts, access log) on the same
+# embedded default; README "Chạy nhiều máy chủ" for N servers behind nginx or HAProxy.
+serve: seed
+	PUBLIC_URL=$${PUBLIC_URL:-http://127.0.0.1:$(PORT)} PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'portal:create_app()'
+
 worker: install
 	$(BIN)/rq worker --with-scheduler --url "$${REDIS_URL:?set REDIS_URL}" dvc
 
@@ -51,12 +57,6 @@ lint: install
 bench: install
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/reports.py
-
-# Regenerates the initial migration from the models (only while nothing has been released).
-schema: install
-	rm -f migrations/versions/0001_*.py
-	rm -rf /tmp/dvc-schema && INSTANCE_PATH=/tmp/dvc-schema $(FLASK) db upgrade
-	INSTANCE_PATH=/tmp/dvc-schema $(FLASK) db migrate -m "initial schema" --rev-id 0001
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -5,6 +5,7 @@ SECRET_KEY is read from the environment or generated once into the instance fold
 """
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -53,6 +54,8 @@ class Config:
         self.OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(instance / "outbox"))
         self.PKI_DIR = os.environ.get("PKI_DIR", str(instance / "pki"))
         self.MAX_UPLOAD_MB = float(os.environ.get("MAX_UPLOAD_MB") or 10)
+        # 50 megapixels: any phone photo; a 20000×20000 "image" is refused before it is decoded.
+        self.MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 50_000_000)
         # The whole request may carry every document of a service plus the form.
         self.MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_MB", 64) * 1024 * 1024
         self.MAIL_URL = os.environ.get("MAIL_URL", "")
@@ -70,6 +73,12 @@ class Config:
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
         self.LOOKUP_RATE_LIMIT = os.environ.get("LOOKUP_RATE_LIMIT", "20 per minute")
         self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+        # Per account, whatever the address, failures only (portal/auth/throttle.py); web and API apart.
+        self.ACCOUNT_LOGIN_LIMIT = os.environ.get("ACCOUNT_LOGIN_LIMIT", "5 per minute;20 per hour")
+        self.REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per hour")
+        # Per application code, misses only, whatever the address (portal/public/lookup.py).
+        self.LOOKUP_CODE_RATE_LIMIT = os.environ.get("LOOKUP_CODE_RATE_LIMIT", "10 per hour;30 per day")
+        self.RATELIMIT_HEADERS_ENABLED = True  # 429 answers say when to come back (Retry-After)
         self.VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "DVCSANDBOX")
         self.VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
         self.VNPAY_URL = os.environ.get("VNPAY_URL", "")  # empty: the built-in sandbox gateway
@@ -86,7 +95,18 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+        # Session lifetime (portal/auth/sessions.py): idle limits by kind of account, and an absolute one.
+        self.SESSION_IDLE_MINUTES_STAFF = _env_int("SESSION_IDLE_MINUTES_STAFF", 20)
+        self.SESSION_IDLE_MINUTES_CITIZEN = _env_int("SESSION_IDLE_MINUTES_CITIZEN", 30)
+        self.SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 12)
         self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.REMEMBER_COOKIE_DURATION = timedelta(hours=self.SESSION_ABSOLUTE_HOURS)
+        # Behind nginx/HAProxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: trust none).
+        self.PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
+        self.PROXY_FIX_X_PROTO = _env_int("PROXY_FIX_X_PROTO", 0)
+        self.PROXY_FIX_X_HOST = _env_int("PROXY_FIX_X_HOST", 0)
         self.WTF_CSRF_TIME_LIMIT = None
         self.TESTING = False
         self.BOOTSTRAP_SERVE_LOCAL = True  # the portal must work on a closed network: no CDN
@@ -117,6 +137,8 @@ class TestConfig(Config):
             self.SQLALCHEMY_DATABASE_URI = database_url
         self.TESTING = True
         self.RATELIMIT_ENABLED = False
+        # The suite signs in and fails on purpose many times; tests/security sets a limit where it tests one.
+        self.ACCOUNT_LOGIN_LIMIT = ""
         self.PUBLIC_URL = "http://localhost"
         self.VNPAY_HASH_SECRET = "test-secret"
         self.ARGON2_TIME_COST = 1  # argon2id still, with test-sized cost

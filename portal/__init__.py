@@ -49,6 +49,25 @@ def create_app(config=None):
     from .formatting import register_filters
     register_filters(app)
 
+    from .security import install_converters, install_proxy_fix
+    install_converters(app)  # before any blueprint: rules pick their converter when added
     from .registry import register_features
     register_features(app)
+    from .auth.sessions import install_session_lifetime
+    from .security_headers import install_security_headers
+    install_session_lifetime(app)
+    install_security_headers(app)
+    install_proxy_fix(app)
+    check_workflows(app)
     return app
+
+
+def check_workflows(app):
+    """Refuses to start on workflow definitions the portal could not carry out, rather than failing (or,
+    before, silently skipping an effect) when an application reaches that step: the engine's DefinitionError
+    for a definition it refuses (an unknown state or effect name), MissingEffectHandler for an effect that no
+    module of registry.EFFECT_MODULES registers. Both name the file, the transition and the effect."""
+    from .operations.effects import require_handlers
+    from .workflows_registry import all_workflows
+    with app.app_context():
+        require_handlers(all_workflows())

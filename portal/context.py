@@ -10,7 +10,6 @@ def install_context(app):
         return {
             "current_locale": str(get_locale() or "vi"),
             "portal_name": "Cổng Dịch vụ công tỉnh Vĩnh Phúc",
-            "has_endpoint": lambda name: name in app.view_functions,
             "current_path": request.full_path.rstrip("?") if request else "/",
             "user": current_user,
         }

@@ -5,6 +5,7 @@ from .i18n import current_language
 EXTRA_ACTIONS = {
     "reorganize": ("Sắp xếp lại đơn vị hành chính", "Administrative units reorganised"),
     "correct": ("Đính chính kết quả", "Result corrected"),
+    "digitise_result": ("Số hóa kết quả giải quyết", "Result digitised"),
 }
 
 

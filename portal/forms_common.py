@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 MOBILE = re.compile(r"^(?:0|\+84)(3|5|7|8|9)\d{8}$")
@@ -27,11 +28,18 @@ def vietnamese_mobile(form, field):
 
 
 def national_id(form, field):
-    if field.data and not re.fullmatch(r"\d{12}", field.data.strip()):
+    # [0-9], not \d: Arabic-Indic and other Unicode digits are not an identification number.
+    if field.data and not re.fullmatch(r"[0-9]{12}", field.data.strip()):
         raise ValidationError(_("Số định danh cá nhân gồm đúng 12 chữ số."))
 
 
 def strong_password(form, field):
-    value = field.data or ""
-    if len(value) < 8 or not re.search(r"[A-Za-z]", value) or not re.search(r"\d", value):
-        raise ValidationError(_("Mật khẩu cần ít nhất 8 ký tự, gồm cả chữ và số."))
+    from .auth.passwords import password_problem
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(_(problem))
+
+
+# Extracted for translation: the reasons portal/auth/passwords.py gives.
+_PASSWORD_PROBLEMS = (_l("Mật khẩu cần ít nhất 10 ký tự, gồm cả chữ và số."),
+                      _l("Mật khẩu này quá phổ biến hoặc dễ đoán, vui lòng chọn mật khẩu khác."))

@@ -12,8 +12,6 @@ from flask_babel import get_locale, gettext
 from .formatting import vn_date_long
 from .timeutil import to_vn
 
-LANGUAGES = ("vi", "en")
-
 
 def N_(text: str) -> str:
     """Marks a text for extraction without translating it (it is translated where it is shown)."""

@@ -1,10 +1,11 @@
 """The schema. Tables change only through Alembic migrations (migrations/versions)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -32,9 +33,29 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
-UNIT_LEVELS = ("province", "district", "commune")
+# "department": a provincial department (Sở) that decides procedures received at the communes (liên thông).
+UNIT_LEVELS = ("province", "district", "commune", "department")
 STAFF_ROLES = ("receiver", "handler", "leader")
 USER_KINDS = ("citizen", "staff", "admin")
+# Closed vocabularies the database itself refuses to leave (CHECK constraints; migration 0002 and later
+# ones copy these lists, so a new value needs a migration too).
+APPLICATION_STATES = ("draft", "submitted", "supplement_requested", "processing", "forwarded",  # DESIGN §4
+                      "awaiting_approval", "awaiting_payment", "result_ready", "completed", "refused",
+                      "denied", "withdrawn")
+CHANNELS = ("online", "counter", "national")
+# refund_due: the gateway took the money but the application no longer waited for it (paid at the desk
+# meanwhile, or withdrawn): staff refund it. Only a `paid` payment paid the application.
+PAYMENT_STATES = ("pending", "paid", "failed", "refund_due")
+RATING_VALUES = ("satisfied", "normal", "unsatisfied")
+
+# JSONB on PostgreSQL (binary, indexable), plain JSON elsewhere. Every JSON column uses this type.
+JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def one_of(column: str, values, *, nullable: bool = False) -> sa.CheckConstraint:
+    """CHECK (column IN (values)), named ck_<table>_<column> by the naming convention (extensions.NAMING)."""
+    condition = f"{column} IN ({', '.join(repr(value) for value in values)})"
+    return sa.CheckConstraint(f"{column} IS NULL OR {condition}" if nullable else condition, name=column)
 
 
 class Unit(db.Model):
@@ -48,8 +69,13 @@ class Unit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
     address: Mapped[str] = mapped_column(sa.String(300), default="")
     phone: Mapped[str] = mapped_column(sa.String(30), default="")
+    # Circular 03/2025 form headers: "Bộ phận Một cửa" when empty, or e.g. "Trung tâm Phục vụ hành chính công".
+    one_stop_name: Mapped[str | None] = mapped_column(sa.String(200))
+    return_time: Mapped[time | None] = mapped_column(sa.Time)  # hour of return on form 01; 17:00 when empty
     active: Mapped[bool] = mapped_column(default=True)
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    # The code before the switch to two levels (admin/units.py); codes of older applications start with it.
+    former_code: Mapped[str | None] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[parent_id], back_populates="children")
@@ -68,6 +94,7 @@ class Unit(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (one_of("kind", USER_KINDS), one_of("role", STAFF_ROLES, nullable=True))
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(200))
@@ -83,7 +110,7 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(sa.String(5), default="vi")
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
-    recovery_codes: Mapped[list | None] = mapped_column(sa.JSON)  # argon2 hashes of unused codes
+    recovery_codes: Mapped[list | None] = mapped_column(JSON)  # argon2 hashes of unused codes
     session_token: Mapped[str] = mapped_column(sa.String(64), default="")  # rotated at login/logout/password change
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -97,18 +124,6 @@ class User(UserMixin, db.Model):
     def is_active(self):
         return self.active
 
-    @property
-    def is_citizen(self):
-        return self.kind == "citizen"
-
-    @property
-    def is_staff(self):
-        return self.kind == "staff"
-
-    @property
-    def is_admin(self):
-        return self.kind == "admin"
-
     def __repr__(self):
         return f"<User {self.email}>"
 
@@ -120,13 +135,12 @@ class Service(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
-    # No foreign key: services and their versions would reference each other, a cycle that SQLite cannot
-    # migrate; catalogue.publish() is the only writer and always points at a version of this service.
-    current_version_id: Mapped[int | None] = mapped_column()
+    # Services and their versions reference each other: use_alter adds this key after both tables exist
+    # (named by the convention, so SQLite can drop it in batch mode). catalogue.publish() is the only writer.
+    current_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_versions.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    current: Mapped[ServiceVersion | None] = relationship(
-        primaryjoin="foreign(Service.current_version_id) == ServiceVersion.id", viewonly=True)
+    current: Mapped[ServiceVersion | None] = relationship(foreign_keys=[current_version_id], viewonly=True)
     versions: Mapped[list[ServiceVersion]] = relationship(
         foreign_keys="ServiceVersion.service_id", back_populates="service", order_by="ServiceVersion.version")
 
@@ -148,12 +162,44 @@ class ServiceVersion(db.Model):
     workflow: Mapped[str] = mapped_column(sa.String(60))
     online_level: Mapped[int] = mapped_column()
     processing_days: Mapped[int] = mapped_column()
-    definition: Mapped[dict] = mapped_column(sa.JSON)  # services.loader.to_dict(): the whole parsed file
+    definition: Mapped[dict] = mapped_column(JSON)  # services.loader.to_dict(): the whole parsed file
     source_hash: Mapped[str] = mapped_column(sa.String(64))
     search_text: Mapped[str] = mapped_column(sa.Text, default="")  # accent-folded, lower-case name + code
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     service: Mapped[Service] = relationship(foreign_keys=[service_id], back_populates="versions")
+
+
+class ServiceRoute(db.Model):
+    """The unit that decides a service received at `unit` (or below it), where that is not the unit the
+    service's `authority` level resolves to (portal/operations/routing.py): another commune, a department."""
+
+    __tablename__ = "service_routes"
+    __table_args__ = (sa.UniqueConstraint("service_id", "unit_id", name="uq_service_routes_service_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))  # the receiving unit (or an ancestor)
+    deciding_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    note: Mapped[str] = mapped_column(sa.String(300), default="")  # the decision or delegation it follows
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    service: Mapped[Service] = relationship()
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
+    deciding_unit: Mapped[Unit] = relationship(foreign_keys=[deciding_unit_id])
+
+
+class WorkflowVersion(db.Model):
+    """One workflow definition as it was loaded (portal/workflows_registry.py records one per change of its
+    hash); an application keeps the version it started under, so editing a definition changes no open
+    application's rules."""
+
+    __tablename__ = "workflow_versions"
+    __table_args__ = (sa.UniqueConstraint("name", "source_hash", name="uq_workflow_versions_name_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(60))  # the definition's file stem
+    source: Mapped[str] = mapped_column(sa.Text)  # the definition file's text, parsed again when needed
+    source_hash: Mapped[str] = mapped_column(sa.String(64))  # workflows.engine.definition_hash
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Application(db.Model):
@@ -165,24 +211,37 @@ class Application(db.Model):
         # applications alive in a period, and the other columns answer every figure from the index alone.
         sa.Index("ix_applications_report", "completed_at", "submitted_at", "decided_at", "unit_id",
                  "service_id", "state", "channel", "due_date"),
+        one_of("state", APPLICATION_STATES),
+        one_of("channel", CHANNELS),
+        # The desk's search (portal/application_search.py): a trigram index answers LIKE '%word%' on PostgreSQL.
+        sa.Index("ix_applications_search_text", "search_text", postgresql_using="gin",
+                 postgresql_ops={"search_text": "gin_trgm_ops"}),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str | None] = mapped_column(sa.String(60), unique=True)
     service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id"), index=True)
     service_version_id: Mapped[int] = mapped_column(sa.ForeignKey("service_versions.id"))
-    applicant_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # NULL: a counter application for a person without an account (the person is then known by the applicant_*
+    # columns below until they claim it: portal/citizen/claim.py).
+    applicant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # The person as identified at the desk (counter applications): personal identification number and name.
+    applicant_national_id: Mapped[str | None] = mapped_column(sa.String(12), index=True)
+    applicant_name: Mapped[str | None] = mapped_column(sa.String(120))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))  # the receiving (intake) unit
     current_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))  # where it waits now
     handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     workflow: Mapped[str] = mapped_column(sa.String(60))
+    # The rules it runs under, pinned with the service version (NULL: rows from before migration 0003 whose
+    # definition file was missing then; they follow the current definition).
+    workflow_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workflow_versions.id"))
     state: Mapped[str] = mapped_column(sa.String(30), index=True, default="draft")
     version: Mapped[int] = mapped_column(default=1)
-    channel: Mapped[str] = mapped_column(sa.String(10), default="online")  # online | counter
-    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    channel: Mapped[str] = mapped_column(sa.String(10), default="online")  # CHANNELS
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
     applicant_phone: Mapped[str] = mapped_column(sa.String(20), default="")  # for the public lookup
     fee_amount: Mapped[int] = mapped_column(default=0)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    delivery: Mapped[dict | None] = mapped_column(sa.JSON)  # {"method": "online"|"desk"|"post", "address": …}
+    delivery: Mapped[dict | None] = mapped_column(JSON)  # {"method": "online"|"desk"|"post", "address": …}
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # accepted at the desk: clock starts
     due_date: Mapped[date | None] = mapped_column(sa.Date)
@@ -192,6 +251,11 @@ class Application(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # result delivered / refused / withdrawn
     overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # flagged by the deadline sweep
+    # Form 01/07 of Circular 03/2025: the register book (one per receiving unit and year) and the serial in it.
+    register_book: Mapped[str | None] = mapped_column(sa.String(20))
+    register_serial: Mapped[int | None] = mapped_column(sa.Integer)
+    # Code, person's name, identification number and phone, folded: kept by portal/application_search.py.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -201,13 +265,24 @@ class Application(db.Model):
 
     service: Mapped[Service] = relationship()
     service_version: Mapped[ServiceVersion] = relationship()
-    applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])
+    workflow_version: Mapped[WorkflowVersion | None] = relationship()
+    applicant: Mapped[User | None] = relationship(foreign_keys=[applicant_id])
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
     unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
     current_unit: Mapped[Unit] = relationship(foreign_keys=[current_unit_id])
     attachments: Mapped[list[Attachment]] = relationship(back_populates="application", order_by="Attachment.id")
     events: Mapped[list[Event]] = relationship(back_populates="application", order_by="Event.id")
     documents: Mapped[list[Document]] = relationship(back_populates="application", order_by="Document.id")
+
+    @property
+    def applicant_full_name(self) -> str:
+        """The person's name: as typed at the desk for a counter application, else the account's."""
+        return self.applicant_name or (self.applicant.full_name if self.applicant else "")
+
+    @property
+    def applicant_nid(self) -> str:
+        """The person's personal identification number, from the desk or the account."""
+        return self.applicant_national_id or ((self.applicant.national_id or "") if self.applicant else "")
 
 
 class Attachment(db.Model):
@@ -222,15 +297,28 @@ class Attachment(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     superseded: Mapped[bool] = mapped_column(default=False)  # replaced by a newer upload for the same document
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Digitised (số hóa, Circular 01/2023/TT-VPCP): a paper document scanned at the desk, by whom and when, and
+    # whether the scan was checked against the original ("đã đối chiếu bản chính"). NULL: an online upload.
+    digitised_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    digitised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_against_original: Mapped[bool] = mapped_column(default=False)
+    # Picked from the person's electronic store instead of scanned again (Decree 45/2020; migration 0008):
+    # the earlier attachment or result it copies (the bytes are copied, so deleting the old draft leaves
+    # this file in place and the link NULL).
+    reused_from_attachment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("attachments.id", ondelete="SET NULL"))
+    reused_from_document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("documents.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="attachments")
+    digitised_by: Mapped[User | None] = relationship(foreign_keys=[digitised_by_id])
 
 
 class Event(db.Model):
     """Append-only history: one row per action."""
 
     __tablename__ = "events"
+    __table_args__ = (sa.UniqueConstraint("application_id", "chain_seq", name="uq_events_application_chain"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
     action: Mapped[str] = mapped_column(sa.String(40))
@@ -241,8 +329,12 @@ class Event(db.Model):
     to_state: Mapped[str] = mapped_column(sa.String(30))
     note: Mapped[str] = mapped_column(sa.Text, default="")
     # Effects add to the details while the transition runs; MutableDict records those changes.
-    details: Mapped[dict | None] = mapped_column(MutableDict.as_mutable(sa.JSON))
+    details: Mapped[dict | None] = mapped_column(MutableDict.as_mutable(JSON.copy()))  # a copy: as_mutable tags it
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Hash chain per application (portal/audit/chain.py fills these as the row is inserted).
+    chain_seq: Mapped[int | None] = mapped_column()
+    prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    row_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     application: Mapped[Application] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
@@ -257,8 +349,12 @@ class Counter(db.Model):
     value: Mapped[int] = mapped_column(default=0)
 
 
+DOCUMENT_SOURCES = ("portal", "scan")  # issued and signed here | a paper (or other system's) result scanned here
+
+
 class Document(db.Model):
     __tablename__ = "documents"
+    __table_args__ = (one_of("source", DOCUMENT_SOURCES),)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)  # verification code in the QR
     kind: Mapped[str] = mapped_column(sa.String(30))  # receipt | supplement_request | … | result | payment_receipt
@@ -279,7 +375,13 @@ class Document(db.Model):
     revoked_reason: Mapped[str] = mapped_column(sa.Text, default="")
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     superseded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("documents.id"))
-    details: Mapped[dict | None] = mapped_column(sa.JSON)
+    details: Mapped[dict | None] = mapped_column(JSON)
+    # A digitised result (migration 0008, portal/documents/digitised_results.py): `source` "scan", `number`
+    # and `document_date` as printed on the paper, who scanned it and when; not signed by the portal.
+    source: Mapped[str] = mapped_column(sa.String(10), default="portal", server_default="portal")
+    document_date: Mapped[date | None] = mapped_column(sa.Date)
+    digitised_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    digitised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # reports count by it (0009)
 
     application: Mapped[Application | None] = relationship(back_populates="documents")
     unit: Mapped[Unit] = relationship()
@@ -287,16 +389,23 @@ class Document(db.Model):
 
 class Payment(db.Model):
     __tablename__ = "payments"
+    __table_args__ = (
+        one_of("state", PAYMENT_STATES),
+        # The fee is paid once: a second confirmed payment for one application is refused by the database
+        # (the IPN then answers "call again" and, seeing the application paid, records it as refund_due).
+        sa.Index("uq_payments_one_paid", "application_id", unique=True,
+                 sqlite_where=sa.text("state = 'paid'"), postgresql_where=sa.text("state = 'paid'")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
     provider: Mapped[str] = mapped_column(sa.String(20))  # vnpay | desk
     txn_ref: Mapped[str] = mapped_column(sa.String(64), unique=True)
     amount: Mapped[int] = mapped_column()  # VND
-    state: Mapped[str] = mapped_column(sa.String(12), default="pending")  # pending | paid | failed
+    state: Mapped[str] = mapped_column(sa.String(12), default="pending")  # PAYMENT_STATES
     gateway_txn_no: Mapped[str] = mapped_column(sa.String(64), default="")
     response_code: Mapped[str] = mapped_column(sa.String(8), default="")
     bank_code: Mapped[str] = mapped_column(sa.String(20), default="")
-    raw: Mapped[dict | None] = mapped_column(sa.JSON)
+    raw: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -306,6 +415,7 @@ class Payment(db.Model):
 
 class Rating(db.Model):
     __tablename__ = "ratings"
+    __table_args__ = (one_of("value", RATING_VALUES),)
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), unique=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
@@ -356,6 +466,34 @@ class AuditLog(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(sa.String(60))
-    target: Mapped[str] = mapped_column(sa.String(120))
-    details: Mapped[dict | None] = mapped_column(sa.JSON)
+    target: Mapped[str] = mapped_column(sa.String(120))  # "unit:<slug>", "user:<id>", "document:<id>", …
+    # The account an action was done to, by id (an e-mail in `target` would go stale when it changes).
+    target_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    details: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # One hash chain over the whole log (portal/audit/chain.py fills these as the row is inserted).
+    chain_seq: Mapped[int | None] = mapped_column(unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    row_hash: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class ClaimCode(db.Model):
+    """A one-time code sent by SMS to the phone a counter application was entered with: with the code of the
+    application and the person's identification number, it lets that person's account claim it
+    (portal/operations/claims.py). Stored hashed; single use; expires; wrong tries counted outside the
+    database (a refused request rolls back)."""
+
+    __tablename__ = "claim_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))  # sha256 of the secret key and the six digits
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    application: Mapped[Application] = relationship()
+
+
+from . import application_search  # noqa: E402,F401  (keeps applications.search_text on every write)
+from .audit import chain as _audit_chain  # noqa: E402,F401  (hash-chains events and audit rows on insert)

@@ -6,9 +6,14 @@ PAGE_BLUEPRINTS = [
     ("portal.public.views", "bp"),
     ("portal.public.lookup", "bp"),
     ("portal.auth.views", "bp"),
+    ("portal.auth.totp_views", "bp"),
     ("portal.citizen.views", "bp"),
     ("portal.staff.views", "bp"),
+    ("portal.staff.counter", "bp"),
+    ("portal.citizen.claim", "bp"),
+    ("portal.digitised.views", "bp"),
     ("portal.admin.views", "bp"),
+    ("portal.audit.views", "bp"),
     ("portal.reports.views", "bp"),
     ("portal.documents.views", "bp"),
     ("portal.payments.views", "bp"),
@@ -21,9 +26,12 @@ API_BLUEPRINTS = [
     ("portal.api.catalogue", "blp"),
     ("portal.api.applications", "blp"),
     ("portal.api.actions", "blp"),
+    ("portal.api.claims", "blp"),
+    ("portal.digitised.api", "blp"),
     ("portal.public.api", "blp"),
     ("portal.staff.api", "blp"),
     ("portal.admin.api", "blp"),
+    ("portal.audit.api", "blp"),
     ("portal.documents.api", "blp"),
     ("portal.payments.api", "blp"),
     ("portal.ratings.api", "blp"),
@@ -32,8 +40,17 @@ API_BLUEPRINTS = [
 # modules whose import registers workflow effect handlers
 EFFECT_MODULES = [
     "portal.operations.core_effects",
+    "portal.operations.routing",
     "portal.notifications.effects",
     "portal.documents.effects",
+    "portal.documents.form_effects",
+]
+# modules whose import registers what operations call without importing the feature: transition observers
+# (operations.observers) and the operations behind actions that are more than a state change
+# (operations.processing.performs)
+HOOK_MODULES = [
+    "portal.reports.flows",
+    "portal.payments.operations",
 ]
 CLI_MODULES = [
     ("portal.cli", "register"),
@@ -41,6 +58,7 @@ CLI_MODULES = [
     ("portal.payments.cli", "register"),
     ("portal.staff.cli", "register"),
     ("portal.admin.cli", "register"),
+    ("portal.audit.cli", "register"),
     ("portal.reports.cli", "register"),
 ]
 
@@ -59,7 +77,7 @@ def register_features(app):
         api.register_blueprint(_load(module_name, attr))
     from .api.errors import install_error_handlers
     install_error_handlers(app)
-    for module_name in EFFECT_MODULES:
+    for module_name in EFFECT_MODULES + HOOK_MODULES:
         _load(module_name)
     for module_name, attr in CLI_MODULES:
         _load(module_name, attr)(app)
@@ -68,3 +86,5 @@ def register_features(app):
     install_context(app)
     from .input_guard import install_input_guard
     install_input_guard(app)
+    from .unit_of_work import install as install_unit_of_work
+    install_unit_of_work(app)  # every request commits once, at its end

@@ -10,6 +10,8 @@ import filetype
 from flask import current_app
 
 from .extensions import db
+from .input_guard import clean_text
+from .upload_checks import check_content
 from .operations import Invalid, TooLarge, UnsupportedMedia
 from .unit_of_work import track_new_file
 
@@ -26,8 +28,11 @@ class CheckedUpload:
 
 
 def clean_filename(name: str | None) -> str:
-    """Keeps only the last path component of what the browser sent, whatever separators it used."""
-    name = (name or "").replace("\\", "/").split("/")[-1].strip().replace("\x00", "")
+    """Keeps only the last path component of what the browser sent, whatever separators it used, without
+    control, bidirectional or zero-width characters (a right-to-left override makes "x\u202efdp.exe" look
+    like "xexe.pdf")."""
+    name = clean_text((name or "").replace("\\", "/").split("/")[-1])
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
     return name[:200] or "tep-dinh-kem"
 
 
@@ -42,6 +47,7 @@ def check_upload(stream, filename: str | None) -> CheckedUpload:
     mime = kind.mime if kind else None
     if mime not in ALLOWED_UPLOADS:
         raise UnsupportedMedia("Chỉ chấp nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).")
+    check_content(data, mime)
     return CheckedUpload(data, mime, clean_filename(filename), hashlib.sha256(data).hexdigest())
 
 

@@ -4,7 +4,8 @@ from flask import abort, send_file
 from . import storage
 
 
-def send_attachment(application, attachment_id: int, as_download: bool = False):
+def send_attachment(application, attachment_id: int, as_download: bool = True):
+    """A download unless the caller asks otherwise (a citizen viewing their own file)."""
     attachment = next((a for a in application.attachments if a.id == attachment_id), None)
     if attachment is None:
         abort(404)

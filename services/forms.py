@@ -1,8 +1,10 @@
 """WTForms forms built from a service definition, and the same validation for the JSON API.
 
 The portal renders ``build_form_class(service, base=FlaskForm)`` (CSRF comes from its base) and
-the API calls ``validate_data(service, payload)``; both run the validators defined here, so a
-value refused on the page is refused by the API with the same message.
+reads a posted form with ``check_form``; the API's JSON goes through ``check_data``. Both end in
+the same reading of one validation pass, so a value refused on the page is refused by the API with
+the same message, and the ``Checked`` they return lets the operations store it without checking
+it again.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 import wtforms
@@ -19,8 +22,8 @@ from wtforms.fields.choices import SelectChoice
 
 from .loader import FieldDef, ServiceDef
 
-__all__ = ["build_form_class", "validate_data", "serialize", "form_field_names", "prefill_data",
-           "FORM_ERROR_KEY", "normalize_phone"]
+__all__ = ["build_form_class", "check_form", "check_data", "Checked", "validate_data", "serialize",
+           "form_field_names", "prefill_data", "FORM_ERROR_KEY", "normalize_phone"]
 
 # Errors that concern the payload as a whole; field names start with a letter, so no clash.
 FORM_ERROR_KEY = "_form"
@@ -323,6 +326,70 @@ def form_values(service: ServiceDef, data: Mapping) -> dict:
     return values
 
 
+# ---------------------------------------------------------------- one validation pass
+
+@dataclass(frozen=True)
+class Checked:
+    """Field values after the one validation pass of a request.
+
+    ``clean`` holds every valid field as ``serialize`` gives it, ``errors`` the messages per field.
+    ``complete`` says whether a missing required value counted (a submission) or not (a draft);
+    ``kept`` names the values the input gave, which a draft stores.
+    """
+
+    service: ServiceDef
+    complete: bool
+    clean: dict
+    errors: dict
+    kept: frozenset
+
+    @property
+    def values(self) -> dict:
+        """What to store: for a submission every field; for a draft only the values given."""
+        if self.complete:
+            return dict(self.clean)
+        return {name: value for name, value in self.clean.items()
+                if name in self.kept and value is not None}
+
+    def serves(self, service: ServiceDef, *, complete: bool) -> bool:
+        """Whether these values were checked against ``service`` at least as strictly as asked."""
+        return self.service is service and (self.complete or not complete)
+
+
+def _read_checked(form, *, complete: bool, answered, kept, type_errors=None) -> Checked:
+    """The one reading of a validated form. A draft keeps no error for a field left unanswered (also
+    on the form itself, which the page shows again)."""
+    service: ServiceDef = form._dvc_service
+    type_errors = type_errors or {}
+    errors: dict[str, list[str]] = {}
+    for spec in service.fields:
+        field = form[spec.name]
+        if not complete and spec.name not in answered:
+            field.errors = []
+        elif spec.name in type_errors:
+            errors[spec.name] = type_errors[spec.name]
+        elif field.errors:
+            errors[spec.name] = list(field.errors)
+    clean = {name: value for name, value in serialize(form).items() if name not in errors}
+    return Checked(service=service, complete=complete, clean=clean, errors=errors, kept=frozenset(kept))
+
+
+def _answered_on_page(field) -> bool:
+    if isinstance(field, wtf.BooleanField):
+        return bool(field.data)
+    raw = field.raw_data or []
+    return bool(raw) and isinstance(raw[0], str) and bool(raw[0].strip())
+
+
+def check_form(form, *, complete: bool) -> Checked:
+    """Validates a posted form built by ``build_form_class`` (all its fields, the base's too) and reads
+    the service's fields. An unticked box or an empty input is no answer, so a draft leaves it out."""
+    form.validate()
+    service: ServiceDef = form._dvc_service
+    answered = {spec.name for spec in service.fields if _answered_on_page(form[spec.name])}
+    return _read_checked(form, complete=complete, answered=answered, kept=answered)
+
+
 # ---------------------------------------------------------------- JSON API
 
 class _JSONFormData(dict):
@@ -332,19 +399,17 @@ class _JSONFormData(dict):
         return list(self.get(key, []))
 
 
-def validate_data(service: ServiceDef, data, *, locale: str = "vi",
-                  partial: bool = False) -> tuple[dict, dict[str, list[str]]]:
-    """Validate a JSON payload against the service's fields.
+def check_data(service: ServiceDef, data, *, locale: str = "vi", complete: bool = True) -> Checked:
+    """Validates a JSON payload against the service's fields (keys that are not fields are ignored).
 
-    Returns ``(clean, errors)``: ``clean`` holds the valid fields (as ``serialize`` gives them),
-    ``errors`` maps field names to messages. Keys that are not fields are ignored and never
-    returned. With ``partial`` (saving a draft) missing required values are not errors; values
-    that are given are still checked.
-    A payload that is not an object gives ``{FORM_ERROR_KEY: [message]}``.
+    A draft (``complete=False``) may leave required values out; values that are given are still
+    checked, and ``false`` for a checkbox is an answer it keeps. A payload that is not an object
+    gives ``{FORM_ERROR_KEY: [message]}``.
     """
     messages = _messages(locale)
     if not isinstance(data, Mapping):
-        return {}, {FORM_ERROR_KEY: [messages["not_object"]]}
+        return Checked(service=service, complete=complete, clean={},
+                       errors={FORM_ERROR_KEY: [messages["not_object"]]}, kept=frozenset())
 
     formdata = _JSONFormData()
     type_errors: dict[str, list[str]] = {}
@@ -371,13 +436,15 @@ def validate_data(service: ServiceDef, data, *, locale: str = "vi",
 
     form = build_form_class(service, locale=locale)(formdata=formdata)
     form.validate()
-    errors: dict[str, list[str]] = {}
-    for spec in service.fields:
-        if spec.name in type_errors:
-            errors[spec.name] = type_errors[spec.name]
-        elif form[spec.name].errors:
-            if partial and not formdata.get(spec.name):
-                continue
-            errors[spec.name] = list(form[spec.name].errors)
-    clean = {name: value for name, value in serialize(form).items() if name not in errors}
-    return clean, errors
+    kept = {spec.name for spec in service.fields if data.get(spec.name) is not None}
+    answered = set(formdata) | set(type_errors)
+    return _read_checked(form, complete=complete, answered=answered, kept=kept, type_errors=type_errors)
+
+
+def validate_data(service: ServiceDef, data, *, locale: str = "vi",
+                  partial: bool = False) -> tuple[dict, dict[str, list[str]]]:
+    """``check_data`` as ``(clean, errors)``: ``clean`` holds the valid fields (as ``serialize`` gives
+    them), ``errors`` maps field names to messages. With ``partial`` (saving a draft) missing required
+    values are not errors; values that are given are still checked."""
+    checked = check_data(service, data, locale=locale, complete=not partial)
+    return checked.clean, checked.errors

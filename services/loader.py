@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
+import tomli_w
+
 from . import ServiceError, value_kind
 from .fees import FeeRule, parse_fee
 
@@ -45,8 +47,8 @@ CHOICE_TYPES = ("select", "radio")
 LENGTH_TYPES = ("text", "textarea", "email")
 
 TOP_LEVEL_KEYS = ("code", "slug", "name", "name_en", "sector", "authority", "intake", "workflow",
-                  "online_level", "processing_days", "fee", "legal_basis", "description", "result",
-                  "fields", "documents")
+                  "local_workflow", "transfer_workflow", "online_level", "processing_days", "fee", "legal_basis",
+                  "description", "result", "fields", "documents")
 REQUIRED_TOP_LEVEL = ("code", "slug", "name", "authority", "intake", "workflow", "online_level",
                       "processing_days", "fee", "result", "fields")
 FIELD_KEYS = ("name", "label", "label_en", "type", "required", "max_length", "choices", "min", "max",
@@ -115,6 +117,11 @@ class ServiceDef:
     result: dict
     fields: tuple[FieldDef, ...]
     documents: tuple[DocumentDef, ...]
+    # The workflow when the receiving unit decides itself (a district procedure received by a commune of a
+    # two-level province), and when another unit decides (routed to a department or another commune);
+    # None: `workflow` (portal/operations/routing.py).
+    local_workflow: str | None = None
+    transfer_workflow: str | None = None
     source_hash: str = ""
 
     def __hash__(self) -> int:
@@ -262,7 +269,10 @@ def parse(data: dict, filename: str, *, check_filename: bool = True) -> ServiceD
         authority=authority,
         intake=intake,
         workflow=workflow,
+        local_workflow=_optional_workflow(r, data, "local_workflow"),
+        transfer_workflow=_optional_workflow(r, data, "transfer_workflow"),
         online_level=online_level,
+        # 0: the same working day when received before the cut-off hour (15:00), else the next one.
         processing_days=r.integer(data["processing_days"], "processing_days", minimum=0),
         fee=fee,
         legal_basis=tuple(r.text(item, f"legal_basis[{i}]") for i, item in enumerate(legal_basis)),
@@ -274,10 +284,20 @@ def parse(data: dict, filename: str, *, check_filename: bool = True) -> ServiceD
     return dataclasses.replace(service, source_hash=definition_hash(to_dict(service)))
 
 
+def _optional_workflow(r: _Reader, data: dict, key: str) -> str | None:
+    if key not in data:
+        return None
+    return r.pattern(data[key], key, _WORKFLOW, "tên quy trình trong workflows/definitions, ví dụ \"commune\"")
+
+
 def _parse_result(r: _Reader, value) -> dict:
     table = r.table(value, "result")
     r.check_keys(table, RESULT_KEYS, "result.")
-    r.require(table, RESULT_KEYS, "result.")
+    # Without a template the result is the generic one (templates/documents/generic_result.html) under
+    # this title: a service added as a file alone still issues a proper result.
+    r.require(table, ("title",), "result.")
+    if "template" not in table:
+        return {"title": r.text(table["title"], "result.title")}
     return {
         "template": r.pattern(table["template"], "result.template", _IDENTIFIER,
                               "tên mẫu văn bản gồm chữ thường, chữ số và dấu gạch dưới"),
@@ -445,8 +465,10 @@ def to_dict(service: ServiceDef) -> dict:
     data: dict = {"code": service.code, "slug": service.slug, "name": service.name}
     _put(data, "name_en", service.name_en)
     _put(data, "sector", service.sector)
-    data.update(authority=service.authority, intake=service.intake, workflow=service.workflow,
-                online_level=service.online_level, processing_days=service.processing_days,
+    data.update(authority=service.authority, intake=service.intake, workflow=service.workflow)
+    _put(data, "local_workflow", service.local_workflow)
+    _put(data, "transfer_workflow", service.transfer_workflow)
+    data.update(online_level=service.online_level, processing_days=service.processing_days,
                 fee=service.fee.to_value())
     if service.legal_basis:
         data["legal_basis"] = list(service.legal_basis)
@@ -503,62 +525,10 @@ def from_dict(data: dict) -> ServiceDef:
 
 
 def to_toml(service: ServiceDef) -> str:
-    """The definition as a service file (admin export); ``load_text(to_toml(s), …) == s``."""
-    data = to_dict(service)
-    lines: list[str] = []
-    for key, value in data.items():
-        if key in ("fields", "documents") or (key == "fee" and isinstance(value, dict)):
-            continue
-        if key == "result":
-            inner = ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items())
-            lines.append(f"result = {{ {inner} }}")
-        elif key == "legal_basis":
-            lines.append("legal_basis = [")
-            lines.extend(f"    {_toml_string(item)}," for item in value)
-            lines.append("]")
-        else:
-            lines.append(f"{key} = {_toml_value(value)}")
-    if isinstance(data["fee"], dict):
-        lines += ["", "[fee]"] + [f"{k} = {_toml_value(v)}" for k, v in data["fee"].items()]
-    for section in ("fields", "documents"):
-        for item in data.get(section, []):
-            lines += ["", f"[[{section}]]"] + [f"{k} = {_toml_value(v)}" for k, v in item.items()]
-    return "\n".join(lines) + "\n"
+    """The definition as a service file (admin export); ``load_text(to_toml(s), …) == s``.
 
-
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return _toml_string(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
-
-
-def _toml_string(text: str) -> str:
-    if "\n" in text:
-        # Multi-line text stays readable in the export; the newline right after the opening
-        # quotes is dropped by TOML readers.
-        body = "".join("\n" if ch == "\n" else _escape_char(ch) for ch in text)
-        return '"""\n' + body + '"""'
-    return '"' + "".join(_escape_char(ch) for ch in text) + '"'
-
-
-def _escape_char(ch: str) -> str:
-    if ch == "\\":
-        return "\\\\"
-    if ch == '"':
-        return '\\"'
-    if ch == "\n":
-        return "\\n"
-    if ch == "\t":
-        return "\\t"
-    if ord(ch) < 0x20 or ord(ch) == 0x7F:
-        return f"\\u{ord(ch):04X}"
-    return ch
+    Multi-line text stays readable as a triple-quoted string."""
+    return tomli_w.dumps(to_dict(service), multiline_strings=True)
 
 
 def default_directory() -> Path:

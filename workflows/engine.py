@@ -42,7 +42,10 @@ Conditions are evaluated against `Facts`:
 `received` (the application was accepted and its clock started), `fee_due` (a fee is still to
 be paid), `level4` (online level 4: paid and delivered online), `once` (this action was never
 fired on the application), `before_due` (at least one working day is left before the due
-date), `transferred` (the deciding level accepted the transfer: `accept_transfer` was fired).
+date), `transferred` (the deciding level accepted the transfer: `accept_transfer` was fired),
+`reschedule_requested` (a `reschedule` request waits for the leader's `approve_reschedule`),
+`once_per_unit` (this action was never fired by the unit the application is at now: in a liên thông
+application the commune and the district or department may each do it once; `Facts.fired_here`).
 
 Problems are reported as "<file name>: <entry>: <reason>", with entries such as `title`,
 `states.processing` or `transitions[3] (approve)`; transitions are counted from 0 in the order
@@ -50,6 +53,8 @@ they appear in the file.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -59,13 +64,15 @@ from types import MappingProxyType
 
 KNOWN_ROLES = frozenset({"citizen", "receiver", "handler", "leader", "system"})
 KNOWN_RELATIONS = frozenset({"current", "applicant", "any"})
-KNOWN_CONDITIONS = frozenset({"received", "fee_due", "level4", "once", "before_due", "transferred"})
-KNOWN_INPUTS = frozenset({"note", "new_due_date"})
+KNOWN_CONDITIONS = frozenset({"received", "fee_due", "level4", "once", "before_due", "transferred",
+                              "reschedule_requested", "once_per_unit"})
+KNOWN_INPUTS = frozenset({"note", "new_due_date", "legal_basis"})
 KNOWN_EFFECTS = frozenset({
     "start_clock", "stop_clock", "resume_clock", "set_new_due_date", "set_step_due",
-    "move_to_parent", "return_to_intake", "decide", "complete", "record_handover",
+    "move_to_parent", "move_to_deciding_unit", "return_to_intake", "decide", "complete", "record_handover",
     "issue_receipt", "issue_supplement_request", "issue_refusal", "issue_apology", "issue_result",
     "issue_denial", "issue_payment_receipt", "notify_citizen",
+    "issue_stop_notice", "record_reschedule_request", "take_reschedule_request",
 })
 INITIAL_STATE = "draft"
 
@@ -129,6 +136,8 @@ class Facts:
     online_level: int = 3
     fired: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     working_days_left: int | None = None
+    # Actions fired by the unit where the application is now (each agency's own count, `once_per_unit`).
+    fired_here: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -151,12 +160,17 @@ def _condition_holds(condition: str, action: str, facts: Facts) -> bool:
         value = facts.fee_due
     elif name == "level4":
         value = facts.online_level == 4
+    elif name == "once_per_unit":
+        value = facts.fired_here.get(action, 0) == 0
     elif name == "once":
         value = facts.fired.get(action, 0) == 0
     elif name == "before_due":
         value = facts.working_days_left is not None and facts.working_days_left >= 1
     elif name == "transferred":
         value = facts.fired.get("accept_transfer", 0) > 0
+    elif name == "reschedule_requested":
+        # Circular 03/2025 form 04 is signed by the head of the agency: a request waits for its approval.
+        value = facts.fired.get("reschedule", 0) > facts.fired.get("approve_reschedule", 0)
     else:
         raise ValueError(f"unknown condition {condition!r}")
     return value != negated
@@ -168,6 +182,11 @@ def _conditions_hold(transition: Transition, facts: Facts) -> bool:
 
 def _condition_message(condition: str, transition: Transition, facts: Facts) -> str:
     label = transition.label
+    if condition == "once_per_unit" and transition.action == "request_supplement":
+        return ("Mỗi cơ quan chỉ được yêu cầu bổ sung, hoàn thiện hồ sơ một lần (Nghị định số "
+                "61/2018/NĐ-CP, đã được sửa đổi, bổ sung): đơn vị của bạn đã yêu cầu bổ sung hồ sơ này.")
+    if condition == "once_per_unit":
+        return f"Thao tác «{label}» chỉ được mỗi cơ quan thực hiện một lần và đơn vị của bạn đã thực hiện."
     if condition == "once":
         return f"Thao tác «{label}» chỉ được thực hiện một lần đối với mỗi hồ sơ và đã được thực hiện."
     if condition == "before_due":
@@ -186,6 +205,8 @@ def _condition_message(condition: str, transition: Transition, facts: Facts) -> 
         "!before_due": "Hồ sơ vẫn còn trong hạn giải quyết.",
         "transferred": "Hồ sơ liên thông phải được cấp trên tiếp nhận trước khi thực hiện thao tác này.",
         "!transferred": "Hồ sơ đã được cấp trên tiếp nhận.",
+        "reschedule_requested": "Không có đề nghị gia hạn nào đang chờ lãnh đạo phê duyệt.",
+        "!reschedule_requested": "Đề nghị gia hạn đang chờ lãnh đạo phê duyệt.",
     }
     return messages.get(condition, f"Hồ sơ chưa đủ điều kiện để thực hiện «{label}».")
 
@@ -193,6 +214,7 @@ def _condition_message(condition: str, transition: Transition, facts: Facts) -> 
 _INPUT_MESSAGES = {
     "note": "Vui lòng nhập nội dung (lý do) cho thao tác «{label}».",
     "new_due_date": "Vui lòng chọn ngày hẹn trả mới.",
+    "legal_basis": "Vui lòng nêu căn cứ pháp lý (điều, khoản, văn bản quy định) của việc từ chối.",
 }
 
 
@@ -212,13 +234,17 @@ class Workflow:
     initial = INITIAL_STATE
 
     def __init__(self, name: str, title: str, states: dict[str, State], transitions: Iterable[Transition],
-                 title_en: str = "", description: str = ""):
+                 title_en: str = "", description: str = "", source: str = "", source_hash: str = ""):
         self.name = name
         self.title = title
         self.title_en = title_en
         self.description = description
         self.states = dict(states)
         self.transitions = tuple(transitions)
+        # The definition text it was read from and the hash of its meaning: the portal stores one
+        # version per hash, and applications keep the version they started under.
+        self.source = source
+        self.source_hash = source_hash
 
     def __repr__(self) -> str:
         return f"<Workflow {self.name}: {len(self.states)} states, {len(self.transitions)} transitions>"
@@ -238,6 +264,19 @@ class Workflow:
             if transition.action == action:
                 return transition.label
         return action
+
+    def roles_waited_for(self, state: str) -> frozenset[str]:
+        """Whose move it is when an application is in `state` at a unit: the roles having a way out of it
+        (a transition to another state, fired at the current unit) that is theirs alone, as `approve` is the
+        leader's while others may also ask for a new date; when no way out belongs to one role alone,
+        every role having one."""
+        ways_out = [t for t in self.transitions if state in t.sources and t.to != state and t.at == "current"]
+        own = {t.roles[0] for t in ways_out if len(t.roles) == 1}
+        return frozenset(own or {role for t in ways_out for role in t.roles})
+
+    def states_waiting_for(self, role: str) -> tuple[str, ...]:
+        """The states in which an application waits for `role` at its current unit, in declaration order."""
+        return tuple(name for name in self.states if role in self.roles_waited_for(name))
 
     def actions(self, state: str, role: str, relations: Iterable[str], facts: Facts) -> list[Transition]:
         relations = frozenset(relations)
@@ -525,25 +564,49 @@ def _exclusive(first: Iterable[str], second: Iterable[str]) -> bool:
     return any((c[1:] if c.startswith("!") else "!" + c) in second for c in first)
 
 
+def definition_hash(document: Mapping) -> str:
+    """sha256 of the canonical JSON of a parsed definition: comments, key order and spacing in the file
+    make no new version, only a change in meaning does (as services.loader.definition_hash)."""
+    canonical = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def _problems_and_workflow(path: Path) -> tuple[list[str], Workflow | None]:
     try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
+        text = path.read_bytes().decode("utf-8")
     except OSError as error:
         return [f"{path.name}: file: cannot be read ({error.strerror})"], None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
         return [f"{path.name}: syntax: {error}"], None
-    parser = _Parser(path.name, document)
+    return _problems_and_workflow_in_text(path.name, path.stem, text)
+
+
+def _problems_and_workflow_in_text(file_name: str, name: str,
+                                   text: str) -> tuple[list[str], Workflow | None]:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return [f"{file_name}: syntax: {error}"], None
+    parser = _Parser(file_name, document)
     states, transitions = parser.parse()
     if parser.problems:
         return parser.problems, None
-    workflow = Workflow(name=path.stem, title=_nfc(document["title"]), states=states, transitions=transitions,
-                        title_en=document["title_en"], description=_nfc(document.get("description", "")))
+    workflow = Workflow(name=name, title=_nfc(document["title"]), states=states, transitions=transitions,
+                        title_en=document["title_en"], description=_nfc(document.get("description", "")),
+                        source=text, source_hash=definition_hash(document))
     return [], workflow
 
 
 def load_workflow(path: str | Path) -> Workflow:
     problems, workflow = _problems_and_workflow(Path(path))
+    if problems:
+        raise DefinitionError(problems)
+    return workflow
+
+
+def parse_workflow(name: str, text: str) -> Workflow:
+    """A workflow from definition text (a stored version, say), checked as the file `<name>.toml` would be."""
+    problems, workflow = _problems_and_workflow_in_text(f"{name}.toml", name, text)
     if problems:
         raise DefinitionError(problems)
     return workflow
@@ -563,6 +626,11 @@ def check_definitions(directory: str | Path) -> list[str]:
     for path in files:
         problems.extend(_problems_and_workflow(path)[0])
     return problems
+
+
+def states_waiting_for(workflows: Iterable[Workflow], role: str) -> tuple[str, ...]:
+    """`Workflow.states_waiting_for` over several definitions: each state once, in the order first met."""
+    return tuple(dict.fromkeys(state for workflow in workflows for state in workflow.states_waiting_for(role)))
 
 
 def load_definitions(directory: str | Path) -> dict[str, Workflow]:

@@ -4,7 +4,7 @@ Units (tree, merge, two levels), staff (create, change, lock, reset password), s
 publish TOML), calendar overrides, workflow diagrams."""
 from datetime import date
 
-from flask import abort, make_response
+from flask import abort, make_response, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -64,18 +64,44 @@ def unit_merge(slug):
     absorbed = _unit(slug)
     survivor = _unit(body.get("into"), key="into")
     moved = units.merge_units(actor, absorbed, survivor, str(body.get("note") or ""))
-    db.session.commit()
     return {"unit": _unit_out(absorbed), "into": survivor.slug, "moved": moved}
 
 
-@blp.route("/units/<slug>/two-levels", methods=["POST"])
+def _successors(value) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Invalid("successors phải là một đối tượng {huyện: xã}.", errors={"successors": ["Không hợp lệ."]})
+    return {str(k): str(v) for k, v in value.items()}
+
+
+@blp.route("/units/<slug>/two-levels", methods=["GET"])
 @blp.doc(security=SECURITY)
 @token_required
+def unit_two_levels_plan(slug):
+    """The plan of the switch (nothing changes): new codes, successors, deciders, moved applications."""
+    _admin()
+    plan = units.plan_two_levels(_unit(slug), {k.removeprefix("successor-"): v for k, v in request.args.items()
+                                               if k.startswith("successor-")})
+    return {"unit": slug,
+            "communes": [{"slug": c.slug, "code": c.code, "new_code": plan.new_codes[c.id]} for c in plan.communes],
+            "successors": {d.slug: plan.successors[d.id].slug for d in plan.districts},
+            "services": [{"service": m.service.service.slug, "district": m.district.slug,
+                          "deciders": {c.slug: d.slug for c, d in m.deciders}} for m in plan.mappings],
+            "applications": [{"id": m.row.id, "unit": m.unit.slug, "current_unit": m.current.slug}
+                             for m in plan.moves]}
+
+
+@blp.route("/units/<slug>/two-levels", methods=["POST"])
+@blp.doc(security=SECURITY, requestBody={"content": {"application/json": {"example": {
+    "successors": {"yen-lac": "tam-hong"}, "note": "Nghị quyết số …/NQ-UBTVQH15"}}}})
+@token_required
 def unit_two_levels(slug):
+    """Carries out the plan (GET shows it first); `successors` as in the plan."""
     actor = _admin()
     body = json_body()
-    totals = units.switch_to_two_levels(actor, _unit(slug), str(body.get("note") or ""))
-    db.session.commit()
+    totals = units.switch_to_two_levels(actor, _unit(slug), str(body.get("note") or ""),
+                                        _successors(body.get("successors")))
     return {"unit": slug, "totals": totals}
 
 
@@ -101,7 +127,6 @@ def staff_create():
                                           full_name=str(body.get("full_name") or ""), role=body.get("role"),
                                           unit=unit, title=str(body.get("title") or ""),
                                           phone=str(body.get("phone") or ""))
-    db.session.commit()
     return dict(_staff_out(person), temporary_password=password), 201
 
 
@@ -128,7 +153,6 @@ def staff_update(user_id):
         if not isinstance(body["active"], bool):
             raise Invalid("Dữ liệu không hợp lệ.", errors={"active": ["Phải là true hoặc false."]})
         staff.set_active(actor, person, body["active"])
-    db.session.commit()
     return _staff_out(person)
 
 
@@ -138,7 +162,6 @@ def staff_update(user_id):
 def staff_reset_password(user_id):
     actor = _admin()
     password = staff.reset_password(actor, _person(user_id))
-    db.session.commit()
     return {"temporary_password": password}
 
 
@@ -166,7 +189,6 @@ def service_publish():
     if not isinstance(body.get("toml"), str):
         raise Invalid("Dữ liệu không hợp lệ.", errors={"toml": ["Cần nội dung TOML dạng chuỗi."]})
     version, created = services_admin.publish_text(actor, body["toml"])
-    db.session.commit()
     return {"slug": version.service.slug, "version": version.version,
             "created": created}, 201 if created else 200
 
@@ -193,7 +215,6 @@ def calendar_add():
         raise Invalid("Dữ liệu không hợp lệ.",
                       errors={"day": ["Ngày không hợp lệ (năm-tháng-ngày)."]}) from None
     row = calendar_admin.add_override(actor, day, body.get("kind"), str(body.get("note") or ""))
-    db.session.commit()
     return {"id": row.id, "day": row.day.isoformat(), "kind": row.kind, "note": row.note}, 201
 
 
@@ -206,7 +227,6 @@ def calendar_remove(override_id):
         calendar_admin.remove_override(actor, override_id)
     except Invalid:
         raise NotFound("Không tìm thấy điều chỉnh lịch.") from None
-    db.session.commit()
     return "", 204
 
 

@@ -20,13 +20,16 @@ import sqlalchemy as sa
 
 from sqlalchemy import bindparam, func, insert, select
 
+from ..audit.chain import seal_histories
 from ..auth.loaders import new_session_token
 from ..auth.passwords import hash_password
 from ..extensions import db
-from ..models import Application, Counter, Event, Rating, Service, Unit, User, UTCDateTime
+from ..models import Application, Attachment, Counter, Event, Payment, Rating, Service, Unit, User, UTCDateTime
 from ..operations.calendar import current_calendar
 from ..operations.catalogue import definition_of
+from ..application_search import search_text_of
 from ..timeutil import VN, utcnow
+from ..workflows_registry import current_version
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
           "Ngô",
@@ -43,6 +46,7 @@ class ServiceInfo:
     id: int
     version_id: int
     workflow: str
+    workflow_version_id: int
     processing_days: int
     online_level: int
     fee: int
@@ -156,6 +160,7 @@ class Generator:
                                                           User.active.is_(True))).scalars():
             self.staff.setdefault((user.unit_id, user.role), user.id)
         self.services = []
+        self.document_keys = {}
         weights = {"dang-ky-khai-sinh": 5, "chung-thuc-ban-sao-tu-ban-chinh": 8, "dang-ky-khai-tu": 1.5,
                    "xac-nhan-tinh-trang-hon-nhan": 3}
         for service in db.session.execute(select(Service).where(Service.active.is_(True))).scalars():
@@ -168,6 +173,7 @@ class Generator:
             if not intake:
                 continue
             definition = definition_of(version)
+            self.document_keys[service.id] = definition.documents[0].key if definition.documents else "giay-to"
             variants = []
             for _ in range(40):
                 name = f"{self.rng.choice(FAMILY)} {self.rng.choice(MIDDLE)} {self.rng.choice(GIVEN)}"
@@ -176,6 +182,7 @@ class Generator:
             fee = definition.fee.compute(variants[0]) if not definition.fee.is_free else 0
             self.services.append(ServiceInfo(
                 id=service.id, version_id=version.id, workflow=version.workflow,
+                workflow_version_id=current_version(version.workflow).id,
                 processing_days=version.processing_days, online_level=version.online_level, fee=fee,
                 intake_units=intake, data_variants=variants, weight=weights.get(service.slug, 1.0)))
         if not self.services:
@@ -194,6 +201,7 @@ class Generator:
         existing = db.session.execute(select(User.id,
                                              User.phone).where(User.email.like("dan.%@volume.demo.vn"))
                                       .order_by(User.id)).all()
+        self.people = {}  # id -> (name, identification number, phone): the applications' search text
         have = len(existing)
         if have < count:
             unusable = hash_password(new_session_token())
@@ -209,6 +217,10 @@ class Generator:
             existing = db.session.execute(select(User.id, User.phone)
                                           .where(User.email.like("dan.%@volume.demo.vn"))
                                           .order_by(User.id)).all()
+        for user_id, name, national_id, phone in db.session.execute(
+                select(User.id, User.full_name, User.national_id, User.phone)
+                .where(User.email.like("dan.%@volume.demo.vn"))):
+            self.people[user_id] = (name, national_id, phone)
         return [tuple(row) for row in existing[:count]]
 
     # -- one application -------------------------------------------------------------------------
@@ -217,15 +229,25 @@ class Generator:
         """The events of one application up to now, and the application row they leave behind."""
         rng, days = self.rng, self.days
         unit = self.units[unit_id]
+        self.extras = {"attachments": [], "payments": []}  # rows of this application's other tables
         channel = "online" if rng.random() < (0.82 if service.online_level == 4 else 0.6) else "counter"
         if channel == "counter":
             submitted = _at(days.working_day_at_or_after(submitted.date()), rng, 7, 17)
+            scanned = submitted - timedelta(minutes=rng.randrange(1, 5))  # digitised at the desk (issue 11)
+            self.extras["attachments"].append({
+                "application_id": app_id, "document_key": self.document_keys[service.id],
+                "filename": "ban-quet.pdf", "stored_name": f"volume-{app_id}.pdf",
+                "content_type": "application/pdf", "size": 1, "sha256": "0" * 64, "superseded": False,
+                "uploaded_by_id": self.staff.get((unit_id, "receiver")),
+                "digitised_by_id": self.staff.get((unit_id, "receiver")), "digitised_at": scanned,
+                "checked_against_original": True, "created_at": scanned})
         applicant_id, phone = rng.choice(self.citizens)
         receiver = self.staff.get((unit_id, "receiver"))
         row = {
             "id": app_id, "service_id": service.id, "service_version_id": service.version_id,
             "applicant_id": applicant_id, "unit_id": unit_id, "current_unit_id": unit_id, "handler_id": None,
-            "workflow": service.workflow, "state": "submitted", "channel": channel,
+            "workflow": service.workflow, "workflow_version_id": service.workflow_version_id,
+            "state": "submitted", "channel": channel,
             "data": rng.choice(service.data_variants), "applicant_phone": phone, "fee_amount": service.fee,
             "paid_at": None, "delivery": None, "submitted_at": submitted, "received_at": None,
             "due_date": None,
@@ -289,6 +311,12 @@ class Generator:
                          "processing", {"due_date": due.isoformat()}):
                 return row, events, None
             row.update(paused_at=None, paid_at=paid, due_date=due, step_due_date=due)
+            if online_pay:
+                self.extras["payments"].append({
+                    "application_id": app_id, "provider": "vnpay", "txn_ref": f"VOL{app_id}",
+                    "amount": service.fee, "state": "paid", "gateway_txn_no": "", "response_code": "00",
+                    "bank_code": "NCB", "raw": None, "created_at": paid, "paid_at": paid,
+                    "recorded_by_id": None})
             cursor = paid
         handler = self.staff.get((unit_id, "handler"))
         if rng.random() < 0.10:  # a supplement request, once
@@ -397,6 +425,7 @@ class Generator:
         start = datetime.combine(self.first_day, time(0), VN)
         totals = {"applications": 0, "events": 0, "ratings": 0}
         apps, events, ratings = [], [], []
+        attachments, payments = self.attachments, self.payments = [], []
         app_id = self.next_id
         for i, offset in enumerate(offsets):
             submitted = start + timedelta(seconds=offset)
@@ -409,6 +438,10 @@ class Generator:
             if row["submitted_at"] > self.now:  # a counter application moved to a day not yet come
                 continue
             row["code"] = self._code(row)
+            row["search_text"] = search_text_of(row["code"], self.people.get(row["applicant_id"], ()),
+                                                row["data"])
+            attachments.extend(self.extras["attachments"])
+            payments.extend(self.extras["payments"])
             row.setdefault("updated_at", row["submitted_at"])
             row["version"] = len(story)
             apps.append(row)
@@ -426,9 +459,12 @@ class Generator:
         return totals
 
     def _flush(self, apps, events, ratings, totals):
+        seal_histories(events)  # the ORM's insert hook (portal/audit/chain.py) does not see Core inserts
         bulk_insert(Application.__table__, apps)
         bulk_insert(Event.__table__, events)
         bulk_insert(Rating.__table__, ratings)
+        bulk_insert(Attachment.__table__, self.attachments)
+        bulk_insert(Payment.__table__, self.payments)
         totals["applications"] += len(apps)
         totals["events"] += len(events)
         totals["ratings"] += len(ratings)
@@ -436,6 +472,8 @@ class Generator:
         apps.clear()
         events.clear()
         ratings.clear()
+        self.attachments.clear()
+        self.payments.clear()
 
     def _save_counters(self):
         """Live submissions continue the daily sequences the generated codes used."""

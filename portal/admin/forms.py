@@ -1,14 +1,16 @@
 """Forms of the administration pages (Flask-WTF: CSRF on every one)."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (BooleanField, DateField, EmailField, SelectField, StringField, SubmitField, TextAreaField,
+                     TimeField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms_common import nfc, vietnamese_mobile
 from ..models import UNIT_LEVELS
 
-LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
+LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã",
+                "department": "Sở, ngành cấp tỉnh"}
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -21,6 +23,16 @@ def role_choices():
 
 class ConfirmForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class UnitTimeField(TimeField):
+    """WTForms' own message is English."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Giờ không hợp lệ (ví dụ 16:30).") from None
 
 
 class UnitForm(FlaskForm):
@@ -36,6 +48,11 @@ class UnitForm(FlaskForm):
     parent = SelectField("Đơn vị cấp trên", choices=[], validate_choice=False)
     address = StringField("Địa chỉ", filters=[nfc], validators=[Optional(), Length(max=300)])
     phone = StringField("Điện thoại", filters=[nfc], validators=[Optional(), Length(max=30)])
+    one_stop_name = StringField("Tên Bộ phận Một cửa (trên biểu mẫu)", filters=[nfc],
+                                description="Để trống: «Bộ phận Một cửa»; ví dụ «Trung tâm Phục vụ hành chính công».",
+                                validators=[Optional(), Length(max=200)])
+    return_time = UnitTimeField("Giờ hẹn trả kết quả", validators=[Optional()],
+                                description="Giờ ghi trên Giấy tiếp nhận hồ sơ; để trống: 17:00.")
     active = BooleanField("Đang hoạt động", default=True)
     submit = SubmitField("Lưu")
 
@@ -94,10 +111,3 @@ class OverrideForm(FlaskForm):
     kind = SelectField("Loại", choices=choices([("off", "Ngày nghỉ thêm"), ("work", "Ngày làm việc bù")]))
     note = StringField("Ghi chú (căn cứ)", filters=[nfc], validators=[Optional(), Length(max=200)])
     submit = SubmitField("Thêm")
-
-
-class CodeForm(FlaskForm):
-    code = StringField("Mã xác thực", filters=[nfc],
-                       validators=[DataRequired("Vui lòng nhập mã xác thực."), Length(max=20)],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True})
-    submit = SubmitField("Xác nhận")

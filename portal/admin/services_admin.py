@@ -41,8 +41,13 @@ def parse_definition(text: str, *, expected_slug: str | None = None):
     if definition.workflow not in all_workflows():
         known = ", ".join(sorted(all_workflows()))
         problems.append(f"workflow: không có quy trình {definition.workflow!r} (có: {known})")
-    if not template_exists(definition.result["template"]):
-        problems.append(f"result.template: không có mẫu văn bản {definition.result['template']!r}")
+    template = definition.result.get("template")  # none: the generic result under result.title
+    if template is not None and not template_exists(template):
+        problems.append(f"result.template: không có mẫu văn bản {template!r}")
+    for key in ("local_workflow", "transfer_workflow"):
+        name = getattr(definition, key)
+        if name is not None and name not in all_workflows():
+            problems.append(f"{key}: không có quy trình {name!r}")
     if problems:
         raise Invalid("Định nghĩa thủ tục chưa hợp lệ.", errors={"toml": problems})
     return definition

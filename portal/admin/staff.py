@@ -9,11 +9,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from ..auth.loaders import new_session_token
+from ..auth import totp
 from ..auth.passwords import hash_password
 from ..extensions import db
 from ..models import STAFF_ROLES, User
 from ..operations import Invalid
-from . import totp
 from .units import audit
 
 ROLE_LABELS = {"receiver": "Cán bộ một cửa", "handler": "Chuyên viên", "leader": "Lãnh đạo"}
@@ -60,7 +60,7 @@ def create_staff(actor, *, email, full_name, role, unit, title="", phone="") -> 
                 phone=_nfc(phone), password_hash=hash_password(password), session_token=new_session_token())
     db.session.add(user)
     db.session.flush()
-    audit(actor, "staff.create", f"user:{user.email}", role=role, unit=unit.slug)
+    audit(actor, "staff.create", user, role=role, unit=unit.slug)
     return user, password
 
 
@@ -77,7 +77,7 @@ def change_assignment(actor, user: User, *, role, unit, title=None) -> User:
     if changes:
         # New rights start with a new session: pages and API tokens of the old role stop working.
         user.session_token = new_session_token()
-        audit(actor, "staff.assign", f"user:{user.email}", changes=changes)
+        audit(actor, "staff.assign", user, changes=changes)
     return user
 
 
@@ -87,7 +87,7 @@ def set_active(actor, user: User, active: bool) -> User:
     if user.active != active:
         user.active = active
         user.session_token = new_session_token()  # a locked account is signed out everywhere at once
-        audit(actor, "staff.activate" if active else "staff.deactivate", f"user:{user.email}")
+        audit(actor, "staff.activate" if active else "staff.deactivate", user)
     return user
 
 
@@ -95,14 +95,14 @@ def reset_password(actor, user: User) -> str:
     password = temporary_password()
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
-    audit(actor, "staff.reset_password", f"user:{user.email}")
+    audit(actor, "staff.reset_password", user)
     return password
 
 
 def reset_second_factor(actor, user: User) -> User:
     totp.reset(user)
     user.session_token = new_session_token()
-    audit(actor, "staff.reset_totp", f"user:{user.email}")
+    audit(actor, "staff.reset_totp", user)
     return user
 
 

@@ -32,8 +32,11 @@ def _nfc(value: str | None) -> str:
     return unicodedata.normalize("NFC", (value or "").strip())
 
 
-def audit(actor, action: str, target: str, **details):
-    db.session.add(AuditLog(actor_id=actor.id if actor is not None else None, action=action, target=target,
+def audit(actor, action: str, target: str | User, **details):
+    """target: "unit:<slug>", "calendar:<day>", … or the account acted on, kept by id (its e-mail may change)."""
+    user = target if isinstance(target, User) else None
+    db.session.add(AuditLog(actor_id=actor.id if actor is not None else None, action=action,
+                            target=f"user:{user.id}" if user else target, target_user_id=user.id if user else None,
                             details=details or None, created_at=utcnow()))
 
 
@@ -83,13 +86,15 @@ def _check(slug, code, name, short_name, level, parent, editing: Unit | None = N
     return errors
 
 
-def create_unit(actor, *, slug, code, name, short_name, level, parent=None, address="", phone="") -> Unit:
+def create_unit(actor, *, slug, code, name, short_name, level, parent=None, address="", phone="",
+                one_stop_name="", return_time=None) -> Unit:
     slug, code, name, short_name = _nfc(slug), _nfc(code), _nfc(name), _nfc(short_name)
     errors = _check(slug, code, name, short_name, level, parent)
     if errors:
         raise Invalid("Thông tin đơn vị chưa hợp lệ.", errors=errors)
     unit = Unit(slug=slug, code=code, name=name, short_name=short_name, level=level, parent=parent,
-                address=_nfc(address), phone=_nfc(phone))
+                address=_nfc(address), phone=_nfc(phone), one_stop_name=_nfc(one_stop_name or "") or None,
+                return_time=return_time)
     db.session.add(unit)
     db.session.flush()
     audit(actor, "unit.create", f"unit:{unit.slug}", name=name, level=level,
@@ -98,7 +103,7 @@ def create_unit(actor, *, slug, code, name, short_name, level, parent=None, addr
 
 
 def update_unit(actor, unit: Unit, *, code, name, short_name, level, parent=None, address="", phone="",
-                active=True) -> Unit:
+                active=True, one_stop_name="", return_time=None) -> Unit:
     code, name, short_name = _nfc(code), _nfc(name), _nfc(short_name)
     errors = _check(unit.slug, code, name, short_name, level, parent, editing=unit)
     if errors:
@@ -108,6 +113,7 @@ def update_unit(actor, unit: Unit, *, code, name, short_name, level, parent=None
     unit.code, unit.name, unit.short_name, unit.level = code, name, short_name, level
     unit.parent = parent
     unit.address, unit.phone, unit.active = _nfc(address), _nfc(phone), bool(active)
+    unit.one_stop_name, unit.return_time = _nfc(one_stop_name or "") or None, return_time
     after = {"code": code, "name": name, "level": level, "active": unit.active,
              "parent": parent.slug if parent else None}
     audit(actor, "unit.update", f"unit:{unit.slug}",
@@ -115,41 +121,61 @@ def update_unit(actor, unit: Unit, *, code, name, short_name, level, parent=None
     return unit
 
 
-def _move_contents(actor, source: Unit, target: Unit, note: str) -> dict:
-    """Open applications (receiving or current unit) and staff of `source` go to `target`."""
-    finished = terminal_states()
+def _open_applications(unit_ids) -> list:
+    """(id, state, unit_id, current_unit_id, handler_id) of the unfinished applications received at or
+    waiting at one of `unit_ids`."""
+    unit_ids = list(unit_ids)
+    return db.session.execute(
+        select(Application.id, Application.state, Application.unit_id, Application.current_unit_id,
+               Application.handler_id)
+        .where(or_(Application.unit_id.in_(unit_ids), Application.current_unit_id.in_(unit_ids)),
+               Application.state.not_in(terminal_states()))).all()
+
+
+def _relocate(actor, moves: list[tuple], note: str) -> None:
+    """moves: (row of _open_applications, new unit_id, new current_unit_id). One `reorganize` event each.
+    Core UPDATEs: the mapper would bump `version`, and a reorganisation changes nothing a person acting on
+    the application has to re-read (fire() checks the unit again)."""
+    table = Application.__table__
     now = utcnow()
-    rows = db.session.execute(
-        select(Application.id, Application.state)
-        .where(or_(Application.unit_id == source.id, Application.current_unit_id == source.id),
-               Application.state.not_in(finished))).all()
-    ids = [row.id for row in rows]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        # Core UPDATEs: the mapper would bump `version`, and a reorganisation changes nothing a person
-        # acting on the application has to re-read.
-        db.session.execute(update(Application.__table__).where(
-            Application.__table__.c.id.in_(chunk), Application.__table__.c.unit_id == source.id)
-            .values(unit_id=target.id))
-        db.session.execute(update(Application.__table__).where(
-            Application.__table__.c.id.in_(chunk), Application.__table__.c.current_unit_id == source.id)
-            .values(current_unit_id=target.id))
+    for row, unit_id, current_id in moves:
+        db.session.execute(update(table).where(table.c.id == row.id)
+                           .values(unit_id=unit_id, current_unit_id=current_id))
     db.session.add_all(Event(
         application_id=row.id, action=REORGANIZE, actor_id=actor.id if actor else None, role="admin",
-        unit_id=target.id, from_state=row.state, to_state=row.state, note=note,
-        details={"from_unit_id": source.id, "to_unit_id": target.id}, created_at=now) for row in rows)
+        unit_id=current_id, from_state=row.state, to_state=row.state, note=note,
+        details=_moved(row, unit_id, current_id), created_at=now)
+        for row, unit_id, current_id in moves)
+    db.session.flush()
+    # Objects already loaded in this session must not keep the old units.
+    moved_ids = {row.id for row, _, _ in moves}
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Application) and obj.id in moved_ids:
+            db.session.expire(obj, ["unit_id", "current_unit_id", "unit", "current_unit", "handler_id",
+                                    "handler"])
+
+
+def _moved(row, unit_id, current_id) -> dict:
+    """The event's details: where it waited and waits; the receiving units too when they are not those."""
+    details = {"from_unit_id": row.current_unit_id, "to_unit_id": current_id}
+    if (row.unit_id, unit_id) != (row.current_unit_id, current_id):
+        details.update(from_intake_unit_id=row.unit_id, to_intake_unit_id=unit_id)
+    return details
+
+
+def _move_contents(actor, source: Unit, target: Unit, note: str) -> dict:
+    """Open applications (receiving or current unit) and staff of `source` go to `target`."""
+    rows = _open_applications([source.id])
+    _relocate(actor, [(row, target.id if row.unit_id == source.id else row.unit_id,
+                       target.id if row.current_unit_id == source.id else row.current_unit_id)
+                      for row in rows], note)
     staff = db.session.execute(select(User).where(User.unit_id == source.id)).scalars().all()
     for person in staff:
         person.unit_id = target.id
     db.session.flush()
-    # Objects already loaded in this session must not keep the old units.
-    moved_ids = set(ids)
-    for obj in list(db.session.identity_map.values()):
-        if isinstance(obj, Application) and obj.id in moved_ids:
-            db.session.expire(obj, ["unit_id", "current_unit_id", "unit", "current_unit"])
-    if ids:
+    if rows:
         rebuild_flows([source.id, target.id])  # the moved applications now count for the survivor
-    return {"applications": len(ids), "staff": len(staff)}
+    return {"applications": len(rows), "staff": len(staff)}
 
 
 def merge_units(actor, absorbed: Unit, survivor: Unit, note: str = "") -> dict:
@@ -178,24 +204,4 @@ def merge_units(actor, absorbed: Unit, survivor: Unit, note: str = "") -> dict:
     return moved
 
 
-def switch_to_two_levels(actor, province: Unit, note: str = "") -> dict:
-    """Communes of the province's districts come directly under the province; each district is
-    deactivated and treated as merged into the province (its open applications and staff move there)."""
-    if province.level != "province":
-        raise Invalid("Chỉ áp dụng cho đơn vị cấp tỉnh.",
-                      errors={"unit": ["Chỉ áp dụng cho đơn vị cấp tỉnh."]})
-    districts = [u for u in province.children if u.level == "district" and u.active]
-    totals = {"districts": len(districts), "communes": 0, "applications": 0, "staff": 0}
-    for district in districts:
-        text = _nfc(note) or (f"Tổ chức chính quyền địa phương hai cấp: {district.name} kết thúc hoạt động, "
-                              f"hồ sơ chuyển về {province.name}.")
-        moved = _move_contents(actor, district, province, text)
-        totals["applications"] += moved["applications"]
-        totals["staff"] += moved["staff"]
-        for commune in list(district.children):
-            commune.parent = province
-            totals["communes"] += 1
-        district.active = False
-        district.merged_into_id = province.id
-    audit(actor, "unit.two_levels", f"unit:{province.slug}", **totals)
-    return totals
+from .two_levels import plan_two_levels, switch_to_two_levels  # noqa: E402,F401  (the 2025 switch)

@@ -1,29 +1,23 @@
-"""Administration pages (/quan-tri): services, units, staff, calendar, workflows; and the two-step
-sign-in pages of administrators and leaders."""
+"""Administration pages (/quan-tri): services, units, staff, calendar, workflows. The request commits once
+at its end (portal/unit_of_work.py); a refused change is shown on its form with `refusal_into`."""
 from functools import wraps
 
-from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..auth.accounts import start_session
 from ..auth.permissions import can_administer
-from ..extensions import db, limiter, login_manager
+from ..extensions import db, login_manager
 from ..models import Application, AuditLog, Service, Unit, User
 from ..operations import Invalid
+from ..unit_of_work import refusal_into
 from ..workflows_registry import all_workflows
-from . import calendar_admin, diagram, services_admin, staff, totp, units
-from .forms import (LEVEL_LABELS, AssignForm, CodeForm, ConfirmForm, MergeForm, OverrideForm,
+from . import calendar_admin, diagram, services_admin, staff, units
+from .forms import (LEVEL_LABELS, AssignForm, ConfirmForm, MergeForm, OverrideForm,
                     ServiceImportForm,
                     ServiceTextForm, StaffForm, TwoLevelForm, UnitForm, choices)
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
-
-
-@bp.record_once
-def _install_second_factor(state):
-    state.app.extensions["dvc_second_factor"] = totp.SecondFactor()
 
 
 def admin_required(view):
@@ -39,20 +33,6 @@ def admin_required(view):
 
 def _actor():
     return current_user._get_current_object()
-
-
-def _show_errors(form, exc: Invalid, fallback: str | None = None):
-    """Operation errors beside their fields; the rest as a message on top."""
-    placed = False
-    for name, messages in exc.errors.items():
-        field = getattr(form, name, None) or (getattr(form, fallback, None) if fallback else None)
-        if field is not None and hasattr(field, "errors"):
-            if not isinstance(field.errors, list):
-                field.errors = list(field.errors)
-            field.errors.extend(messages)
-            placed = True
-    if not placed:
-        flash(exc.message, "danger")
 
 
 def _unit_choices(include_blank=True, active_only=True):
@@ -92,8 +72,9 @@ def index():
         "applications": db.session.execute(select(func.count()).select_from(Application)).scalar(),
     }
     recent = db.session.execute(select(AuditLog).order_by(AuditLog.id.desc()).limit(15)).scalars().all()
+    people = {r.actor_id for r in recent} | {r.target_user_id for r in recent}
     actors = {u.id: u for u in db.session.execute(
-        select(User).where(User.id.in_({r.actor_id for r in recent if r.actor_id}))).scalars()}
+        select(User).where(User.id.in_(people - {None}))).scalars()}  # those who acted and those acted on
     return render_template("admin/index.html", counts=counts, recent=recent, actors=actors)
 
 
@@ -111,16 +92,12 @@ def unit_create():
     form = UnitForm()
     form.parent.choices = _unit_choices()
     if form.validate_on_submit():
-        try:
+        with refusal_into(form):
             unit = units.create_unit(_actor(), slug=form.slug.data, code=form.code.data, name=form.name.data,
                                      short_name=form.short_name.data, level=form.level.data,
                                      parent=_unit_by_slug(form.parent.data), address=form.address.data,
-                                     phone=form.phone.data)
-        except Invalid as exc:
-            db.session.rollback()
-            _show_errors(form, exc)
-        else:
-            db.session.commit()
+                                     phone=form.phone.data, one_stop_name=form.one_stop_name.data,
+                                     return_time=form.return_time.data)
             flash(f"Đã tạo đơn vị {unit.name}.", "success")
             return redirect(url_for("admin.unit_edit", slug=unit.slug))
     return render_template("admin/unit_form.html", form=form, unit=None)
@@ -135,17 +112,12 @@ def unit_edit(slug):
     if request.method == "GET":
         form.parent.data = unit.parent.slug if unit.parent else ""
     if form.validate_on_submit():
-        try:
+        with refusal_into(form):
             units.update_unit(_actor(), unit, code=form.code.data, name=form.name.data,
                               short_name=form.short_name.data, level=form.level.data,
                               parent=_unit_by_slug(form.parent.data), address=form.address.data,
-                              phone=form.phone.data, active=form.active.data)
-        except Invalid as exc:
-            db.session.rollback()
-            unit = _get_unit_or_404(slug)
-            _show_errors(form, exc)
-        else:
-            db.session.commit()
+                              phone=form.phone.data, active=form.active.data,
+                              one_stop_name=form.one_stop_name.data, return_time=form.return_time.data)
             flash("Đã lưu thông tin đơn vị.", "success")
             return redirect(url_for("admin.unit_edit", slug=unit.slug))
     return _unit_page(unit, form)
@@ -179,14 +151,8 @@ def unit_merge(slug):
         if survivor is None:
             merge_form.survivor.errors.append("Vui lòng chọn đơn vị trong danh sách.")
         else:
-            try:
+            with refusal_into(merge_form, fallback="survivor"):
                 moved = units.merge_units(_actor(), unit, survivor, merge_form.note.data)
-            except Invalid as exc:
-                db.session.rollback()
-                unit = _get_unit_or_404(slug)
-                _show_errors(merge_form, exc, fallback="survivor")
-            else:
-                db.session.commit()
                 flash(f"Đã sáp nhập {unit.name} vào {survivor.name}: chuyển {moved['applications']} hồ sơ "
                       "đang "
                       f"giải quyết và {moved['staff']} cán bộ.", "success")
@@ -196,28 +162,30 @@ def unit_merge(slug):
     return _unit_page(unit, form, merge_form=merge_form)
 
 
-@bp.route("/don-vi/<slug>/hai-cap", methods=["POST"])
+@bp.route("/don-vi/<slug>/hai-cap", methods=["GET", "POST"])
 @admin_required
 def unit_two_levels(slug):
+    """The switch to two levels: the plan first (communes, new codes, who decides each former district
+    procedure, where each open application goes), then the administrator confirms it."""
     unit = _get_unit_or_404(slug)
-    two_level_form = TwoLevelForm()
+    two_level_form = TwoLevelForm() if request.method == "POST" else TwoLevelForm(formdata=None)
+    successors = {key.removeprefix("successor-"): value for key, value in request.form.items()
+                  if key.startswith("successor-")}
     if two_level_form.validate_on_submit():
-        try:
-            totals = units.switch_to_two_levels(_actor(), unit, two_level_form.note.data)
-        except Invalid as exc:
-            db.session.rollback()
-            unit = _get_unit_or_404(slug)
-            _show_errors(two_level_form, exc, fallback="confirm")
-        else:
-            db.session.commit()
+        with refusal_into(two_level_form, fallback="confirm"):
+            totals = units.switch_to_two_levels(_actor(), unit, two_level_form.note.data, successors)
             flash(f"Đã chuyển sang chính quyền hai cấp: {totals['districts']} đơn vị cấp huyện "
                   "ngừng hoạt động, "
                   f"{totals['communes']} đơn vị cấp xã trực thuộc tỉnh, {totals['applications']} hồ sơ và "
                   f"{totals['staff']} cán bộ được chuyển.", "success")
             return redirect(url_for("admin.unit_list"))
-    form = UnitForm(obj=unit, formdata=None)
-    form.parent.choices = _unit_choices()
-    return _unit_page(unit, form, two_level_form=two_level_form)
+    plan, problem = None, None
+    try:
+        plan = units.plan_two_levels(unit, successors)
+    except Invalid as exc:
+        problem = exc.message
+    return render_template("admin/two_levels.html", unit=unit, plan=plan, problem=problem,
+                           two_level_form=two_level_form, levels=LEVEL_LABELS)
 
 
 # -- staff ---------------------------------------------------------------------------------------
@@ -236,16 +204,11 @@ def staff_create():
     form = StaffForm()
     form.unit.choices = _unit_choices(include_blank=False)
     if form.validate_on_submit():
-        try:
+        with refusal_into(form):
             person, password = staff.create_staff(_actor(), email=form.email.data,
                                                   full_name=form.full_name.data,
                                                   role=form.role.data, unit=_unit_by_slug(form.unit.data),
                                                   title=form.title.data, phone=form.phone.data)
-        except Invalid as exc:
-            db.session.rollback()
-            _show_errors(form, exc)
-        else:
-            db.session.commit()
             return _password_page(person, password, "Đã tạo tài khoản cán bộ")
     return render_template("admin/staff_form.html", form=form)
 
@@ -273,18 +236,12 @@ def staff_edit(user_id):
     if request.method == "GET":
         form.unit.data = person.unit.slug if person.unit else ""
     if form.validate_on_submit():
-        try:
+        with refusal_into(form):
             staff.change_assignment(_actor(), person, role=form.role.data, unit=_unit_by_slug(form.unit.data),
                                     title=form.title.data)
-        except Invalid as exc:
-            db.session.rollback()
-            person = _get_staff_or_404(user_id)
-            _show_errors(form, exc)
-        else:
-            db.session.commit()
             flash("Đã lưu vai trò, đơn vị của cán bộ.", "success")
             return redirect(url_for("admin.staff_edit", user_id=person.id))
-    history = db.session.execute(select(AuditLog).where(AuditLog.target == f"user:{person.email}")
+    history = db.session.execute(select(AuditLog).where(AuditLog.target_user_id == person.id)
                                  .order_by(AuditLog.id.desc()).limit(30)).scalars().all()
     return render_template("admin/staff_edit.html", person=person, form=form, confirm=ConfirmForm(),
                            history=history, roles=staff.ROLE_LABELS)
@@ -297,10 +254,9 @@ def staff_action(user_id, act):
     person = _get_staff_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal_into():
         if act == "dat-lai-mat-khau":
             password = staff.reset_password(_actor(), person)
-            db.session.commit()
             return _password_page(person, password, "Đã đặt lại mật khẩu")
         if act == "dat-lai-xac-thuc":
             staff.reset_second_factor(_actor(), person)
@@ -308,11 +264,6 @@ def staff_action(user_id, act):
         else:
             staff.set_active(_actor(), person, act == "mo-khoa")
             message = "Đã mở khóa tài khoản." if act == "mo-khoa" else "Đã khóa tài khoản."
-    except Invalid as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
         flash(message, "success")
     return redirect(url_for("admin.staff_edit", user_id=user_id))
 
@@ -342,20 +293,15 @@ def service_edit(slug):
     if request.method == "GET":
         form.toml.data = services_admin.export_toml(service)
     elif form.validate_on_submit():
-        try:
+        with refusal_into(form):
             if form.publish.data:
                 version, created = services_admin.publish_text(_actor(), form.toml.data, expected_slug=slug)
-                db.session.commit()
                 flash(f"Đã công bố phiên bản {version.version}; hồ sơ đang giải quyết giữ phiên bản cũ."
                       if created else "Định nghĩa không thay đổi nên không tạo phiên bản mới.",
                       "success" if created else "info")
                 return redirect(url_for("admin.service_edit", slug=slug))
             definition = services_admin.parse_definition(form.toml.data, expected_slug=slug)
             preview = (definition, services_admin.preview_form(definition))
-        except Invalid as exc:
-            db.session.rollback()
-            service = _get_service_or_404(slug)
-            _show_errors(form, exc)
     return render_template("admin/service_edit.html", service=service, form=form, preview=preview,
                            open_by_version=services_admin.open_applications_by_version(service),
                            confirm=ConfirmForm())
@@ -383,16 +329,8 @@ def service_import():
         except UnicodeDecodeError:
             form.file.errors.append("Tệp phải được lưu bằng mã UTF-8.")
         else:
-            try:
+            with refusal_into(form, fallback="file"):
                 version, created = services_admin.publish_text(_actor(), text)
-            except Invalid as exc:
-                db.session.rollback()
-                for messages in exc.errors.values():
-                    form.file.errors.extend(messages)
-                if not exc.errors:
-                    form.file.errors.append(exc.message)
-            else:
-                db.session.commit()
                 flash(f"Đã nhập thủ tục {version.name} (phiên bản {version.version})." if created
                       else "Tệp trùng với phiên bản hiện hành; không có gì thay đổi.", "success")
                 return redirect(url_for("admin.service_edit", slug=version.service.slug))
@@ -407,7 +345,6 @@ def service_toggle(slug, act):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services_admin.set_service_active(_actor(), service, act == "mo-lai")
-    db.session.commit()
     flash("Đã mở lại thủ tục." if act == "mo-lai" else "Đã ngừng tiếp nhận thủ tục.", "success")
     return redirect(url_for("admin.service_list"))
 
@@ -419,13 +356,8 @@ def service_toggle(slug, act):
 def calendar():
     form = OverrideForm()
     if form.validate_on_submit():
-        try:
+        with refusal_into(form):
             row = calendar_admin.add_override(_actor(), form.day.data, form.kind.data, form.note.data)
-        except Invalid as exc:
-            db.session.rollback()
-            _show_errors(form, exc)
-        else:
-            db.session.commit()
             flash(f"Đã thêm {calendar_admin.KINDS[row.kind].lower()} {row.day.strftime('%d/%m/%Y')}.",
                   "success")
             return redirect(url_for("admin.calendar"))
@@ -442,7 +374,6 @@ def calendar_remove(override_id):
         calendar_admin.remove_override(_actor(), override_id)
     except Invalid:
         abort(404)
-    db.session.commit()
     flash("Đã xóa điều chỉnh lịch.", "success")
     return redirect(url_for("admin.calendar"))
 
@@ -461,64 +392,3 @@ def workflow_list():
 @admin_required
 def workflow_svg(name):
     return diagram.svg_response(name)
-
-
-# -- two-step sign-in (administrators and leaders; before the session exists) -----------------------
-
-def _finish_sign_in(person, pending):
-    from ..auth.views import _safe_next, home_for
-    start_session(person, pending.get("remember", False))
-    db.session.commit()
-    return _safe_next(pending.get("next")) or home_for(person)
-
-
-@bp.route("/xac-thuc-hai-buoc", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-def two_factor():
-    person, pending = totp.pending_user()
-    if person is None:
-        flash("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.", "warning")
-        return redirect(url_for("auth.login"))
-    if not person.totp_secret:
-        return redirect(url_for("admin.two_factor_setup"))
-    form = CodeForm()
-    if form.validate_on_submit():
-        if totp.verify_code(person, form.code.data):
-            target = _finish_sign_in(person, pending)
-            flash(f"Xin chào {person.full_name}.", "success")
-            if person.recovery_codes is not None and len(person.recovery_codes) <= 2:
-                flash("Bạn sắp hết mã khôi phục; hãy liên hệ quản trị để cấp lại.", "warning")
-            return redirect(target)
-        left = totp.count_failure(pending)
-        db.session.commit()
-        form.code.errors.append("Mã xác thực không đúng hoặc đã được dùng." +
-                                (f" Còn {left} lần thử." if left > 0 else " Vui lòng đăng nhập lại."))
-    return render_template("admin/two_factor.html", form=form, person=person)
-
-
-@bp.route("/xac-thuc-hai-buoc/dang-ky", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-def two_factor_setup():
-    person, pending = totp.pending_user()
-    if person is None:
-        flash("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.", "warning")
-        return redirect(url_for("auth.login"))
-    if person.totp_secret:
-        return redirect(url_for("admin.two_factor"))
-    secret = totp.enrolment_secret(pending)
-    form = CodeForm()
-    if form.validate_on_submit():
-        codes = totp.enrol(person, secret, form.code.data)
-        if codes is not None:
-            target = _finish_sign_in(person, pending)
-            response = make_response(render_template("admin/recovery_codes.html", codes=codes, target=target))
-            response.headers["Cache-Control"] = "no-store"
-            return response
-        left = totp.count_failure(pending)
-        form.code.errors.append("Mã xác thực không đúng. Kiểm tra giờ trên điện thoại rồi nhập mã mới."
-                                + (f" Còn {left} lần thử." if left > 0 else ""))
-    uri = totp.provisioning_uri(person, secret)
-    response = make_response(render_template("admin/two_factor_setup.html", form=form, person=person,
-                                             secret=secret, qr=totp.qr_svg(uri)))
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 
 from ..auth.permissions import can_view_application
-from ..extensions import csrf, db
+from ..extensions import csrf
 from ..operations import Invalid
 from ..operations import applications as ops
 from ..operations.processing import assign_handler, perform
@@ -46,6 +46,6 @@ def fire_action(application_id, action):
         assign_handler(application, api_user(), body["handler"], version=body["version"])
     else:
         perform(application, action, api_user(), version=body["version"], note=body.get("note") or "",
-                new_due_date=body.get("new_due_date"), data=body.get("data"))
-    db.session.commit()
+                new_due_date=body.get("new_due_date"), data=body.get("data"),
+                legal_basis=body.get("legal_basis"))
     return application_detail(application)

@@ -2,12 +2,13 @@
 from flask import abort, request
 from flask_smorest import Blueprint
 
-from ..auth.permissions import can_view_application, is_citizen, owns_application
+from ..auth.permissions import can_fill_application, can_view_application, fills_at_counter, is_citizen, is_staff
 from ..extensions import csrf, db
 from ..operations import Invalid
 from ..operations import applications as ops
 from ..operations.catalogue import get_service
-from ..operations.inbox import applications_for
+from . import counter, desk_search
+from .desk_search import LIST_HEADERS, ApplicationListQuery
 from .common import api_user, json_body, load_body, token_required
 from .schemas import (ApplicationCreate, ApplicationOut, ApplicationSummary, ApplicationUpdate, AttachmentOut,
                       VersionIn)
@@ -31,11 +32,15 @@ def _validated(schema, body):
 @blp.response(201, ApplicationOut)
 @token_required
 def create():
-    """Tạo hồ sơ nháp (công dân)"""
+    """Tạo hồ sơ nháp (công dân); cán bộ một cửa gửi kèm `applicant` để tiếp nhận hồ sơ trực tiếp (kênh `counter`)"""
     user = api_user()
+    raw = json_body()
+    if "applicant" in raw or is_staff(user):
+        # Walk-in intake: receivers only (a citizen or any other role gets 403), at their own unit.
+        return application_detail(counter.create(user, raw))
     if not is_citizen(user):
         abort(403)
-    body = _validated(ApplicationCreate(), json_body())
+    body = _validated(ApplicationCreate(), raw)
     service = get_service(body["service"])
     if service is None:
         raise Invalid("Không có thủ tục này.", errors={"service": ["Không có thủ tục này."]})
@@ -43,22 +48,19 @@ def create():
         raise Invalid("Dữ liệu không hợp lệ.", errors={"data": ["Phải là một đối tượng JSON."]})
     unit = ops.resolve_unit(service, body["unit"])
     application = ops.create_draft(user, service, unit, body["data"])
-    db.session.commit()
     return application_detail(application)
 
 
 @blp.route("", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
-@blp.response(200, ApplicationSummary(many=True))
+@blp.arguments(ApplicationListQuery, location="query")
+@blp.response(200, ApplicationSummary(many=True), headers=LIST_HEADERS)
 @token_required
-def list_applications():
-    """Công dân: hồ sơ của mình; cán bộ: hồ sơ đang chờ vai trò của mình tại đơn vị"""
-    stmt = applications_for(api_user())
-    state = request.args.get("state")
-    if state:
-        from ..models import Application
-        stmt = stmt.where(Application.state == state)
-    return [application_summary(a) for a in db.session.execute(stmt.limit(500)).scalars()]
+def list_applications(query):
+    """Công dân: hồ sơ của mình; cán bộ: hồ sơ đang chờ vai trò của mình tại đơn vị, hoặc (`q`, `scope=unit`)
+    tìm trong mọi hồ sơ của đơn vị theo mã, họ tên (không dấu cũng được), số định danh, số điện thoại"""
+    page = desk_search.search_page(api_user(), request.args, query)
+    return [application_summary(a) for a in page.items], desk_search.page_headers(page)
 
 
 @blp.route("/<int:application_id>", methods=["GET"])
@@ -77,10 +79,9 @@ def get(application_id):
 @token_required
 def update(application_id):
     """Sửa dữ liệu hồ sơ nháp"""
-    application = _load(application_id, owns_application)
+    application = _load(application_id, can_fill_application)
     body = _validated(ApplicationUpdate(), json_body())
     ops.update_draft(application, api_user(), body["data"])
-    db.session.commit()
     return application_detail(application)
 
 
@@ -92,10 +93,13 @@ def update(application_id):
 @blp.response(201, AttachmentOut)
 @token_required
 def attach(application_id):
-    """Đính kèm tệp (PDF, JPEG, PNG) cho một giấy tờ"""
+    """Đính kèm tệp (PDF, JPEG, PNG) cho một giấy tờ; hoặc JSON `{"document", "reuse"}`: dùng lại giấy tờ đã số hóa"""
+    if request.mimetype == "application/json":  # reuse from the person's store (portal/digitised/api.py)
+        from ..digitised.api import reuse_from_json
+        return reuse_from_json(_load(application_id, can_fill_application), api_user(), json_body())
     if request.mimetype != "multipart/form-data":
         abort(415, "Cần gửi multipart/form-data với các trường document và file.")
-    application = _load(application_id, owns_application)
+    application = _load(application_id, can_fill_application)
     upload = request.files.get("file")
     key = request.form.get("document", "")
     errors = {}
@@ -105,10 +109,14 @@ def attach(application_id):
         errors["file"] = ["Vui lòng chọn tệp (file)."]
     if errors:
         raise Invalid("Thiếu thông tin tệp đính kèm.", errors=errors)
-    attachment = ops.attach(application, api_user(), key, upload.stream, upload.filename)
-    db.session.commit()
+    if fills_at_counter(api_user(), application):  # a paper document scanned at the desk: digitised
+        attachment = counter.scan_from_request(application, api_user(), key, upload)
+    else:
+        attachment = ops.attach(application, api_user(), key, upload.stream, upload.filename)
     return {"id": attachment.id, "document": attachment.document_key, "filename": attachment.filename,
-            "content_type": attachment.content_type, "size": attachment.size, "sha256": attachment.sha256}
+            "content_type": attachment.content_type, "size": attachment.size, "sha256": attachment.sha256,
+            "digitised_at": attachment.digitised_at,
+            "checked_against_original": attachment.checked_against_original}
 
 
 @blp.route("/<int:application_id>/submit", methods=["POST"])
@@ -118,12 +126,14 @@ def attach(application_id):
 @token_required
 def submit(application_id):
     """Nộp hồ sơ: cấp mã hồ sơ, trạng thái `submitted`"""
-    application = _load(application_id, owns_application)
+    application = _load(application_id, can_fill_application)
     version = None
     if request.content_length:
         version = _validated(VersionIn(), json_body()).get("version")
-    ops.submit(application, api_user(), expected_version=version)
-    db.session.commit()
+    if fills_at_counter(api_user(), application):  # submitted for the person and received: form 01 issued
+        counter.submit(application, api_user(), version)
+    else:
+        ops.submit(application, api_user(), expected_version=version)
     return application_detail(application)
 
 

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..auth.passwords import DUMMY_HASH, verify_password
+from ..auth.throttle import normalize_email, throttle
 from ..auth.tokens import issue_token
 from ..extensions import csrf, db, limiter
 from ..models import User
@@ -21,17 +22,25 @@ csrf.exempt(blp)
 @blp.response(200, TokenResponse)
 def token():
     body = load_body(TokenRequest())
-    email = str(body["email"]).strip().lower()
+    email = normalize_email(body["email"])
+    wait = throttle().retry_after("api", email)
+    if wait:
+        refused = problem(429, "Đăng nhập sai quá nhiều lần với tài khoản này, vui lòng thử lại sau.")
+        refused.headers["Retry-After"] = str(wait)
+        return refused
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is None:
         verify_password(DUMMY_HASH, str(body["password"]))
+        throttle().failed("api", email)
         return problem(401, "Email hoặc mật khẩu không đúng.")
     if not verify_password(user.password_hash, str(body["password"])) or not user.active:
+        throttle().failed("api", email)
         return problem(401, "Email hoặc mật khẩu không đúng.")
+    throttle().succeeded("api", email)
     second_factor = current_app.extensions.get("dvc_second_factor")
     if second_factor is not None and second_factor.required(user):
+        # An accepted code is used up when the request commits; a wrong one changes nothing.
         accepted = second_factor.verify(user, body.get("totp"))
-        db.session.commit()  # a used code or a failed attempt is remembered either way
         if not accepted:
             return problem(401, "Cần mã xác thực hai bước (totp) hợp lệ.", code="totp_required")
     return {"access_token": issue_token(user), "token_type": "Bearer",

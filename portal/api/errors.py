@@ -1,12 +1,14 @@
-"""Errors: application/problem+json in the API, a Vietnamese page elsewhere. Any refused request rolls
-back, so it leaves nothing half-saved."""
+"""Errors: application/problem+json in the API, a Vietnamese page elsewhere. The unit of work
+(portal/unit_of_work.py) has rolled the request back before these handlers run, and rolls back any answer of
+400 or more, so a refused request leaves nothing half-saved."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
+from marshmallow import Schema
+from marshmallow import fields as ma_fields
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..extensions import db
 from ..operations import OperationError
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,27 @@ def problem(status: int, detail: str | None = None, errors: dict | None = None, 
     response = jsonify(body)
     response.status_code = status
     response.mimetype = "application/problem+json"
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="dvc-portal"'  # RFC 6750 §3
+    return response
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, as every API error is answered (declared in the OpenAPI document)."""
+    type = ma_fields.String(metadata={"example": "about:blank"})
+    status = ma_fields.Integer(metadata={"example": 404})
+    title = ma_fields.String()
+    detail = ma_fields.String()
+    code = ma_fields.String(metadata={"description": "a stable machine-readable reason, when there is one"})
+    errors = ma_fields.Dict(keys=ma_fields.String(), values=ma_fields.List(ma_fields.String()),
+                            metadata={"description": "messages by field (422)"})
+
+
+def _keep_headers(response, exc: HTTPException):
+    """The headers the exception carries (Allow on 405, Retry-After on 429) survive the problem body."""
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
     return response
 
 
@@ -65,14 +88,12 @@ def _webargs_errors(exc: HTTPException) -> dict | None:
 def install_error_handlers(app):
     @app.errorhandler(OperationError)
     def operation_error(exc: OperationError):
-        db.session.rollback()
         if is_api():
             return problem(exc.status, exc.message, exc.errors or None, title=exc.title, code=exc.code)
         return _page(exc.status, exc.message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        db.session.rollback()
         if is_api():
             return problem(400, "Thiếu hoặc sai mã bảo vệ CSRF.")
         return _page(400, "Phiên làm việc đã hết hạn hoặc biểu mẫu thiếu mã bảo vệ. Vui lòng tải lại trang "
@@ -80,21 +101,20 @@ def install_error_handlers(app):
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        db.session.rollback()
         status = exc.code or 500
         if is_api():
             errors = _webargs_errors(exc)
             if errors:
                 return problem(422, "Dữ liệu không hợp lệ.", errors)
             detail = exc.description if status not in (404, 405, 500) else None
-            return problem(status, detail if isinstance(detail, str) else None)
+            return _keep_headers(problem(status, detail if isinstance(detail, str) else None), exc)
         # Our own abort(…, "message") carries a Vietnamese sentence; werkzeug's defaults are English.
         own = exc.description if exc.description != type(exc).description else None
-        return _page(status, own)
+        body, status = _page(status, own)
+        return _keep_headers(make_response(body, status), exc)
 
     @app.errorhandler(Exception)
     def unexpected(exc):
-        db.session.rollback()
         if isinstance(exc, HTTPException):
             return http_error(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)

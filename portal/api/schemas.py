@@ -1,5 +1,5 @@
 """Marshmallow schemas: they shape the JSON and generate the OpenAPI document."""
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 
 class Lenient(Schema):
@@ -70,12 +70,44 @@ class UnitOut(Schema):
     name = fields.String()
     level = fields.String()
     parent = fields.String(allow_none=True)
+    one_stop_name = fields.String(allow_none=True)  # null: "Bộ phận Một cửa" (Circular 03/2025 forms)
 
 
 class ApplicationCreate(Lenient):
     service = fields.String(required=True)
     unit = fields.String(required=True)
     data = fields.Dict(load_default=dict)
+
+
+class ApplicantIn(Lenient):
+    full_name = fields.String(required=True)
+    national_id = fields.String(required=True, metadata={"description": "12 digits, the first three a "
+                                                                        "province code 001-096"})
+    phone = fields.String(required=True, metadata={"description": "Vietnamese mobile: 0xxxxxxxxx or +84…"})
+
+
+class CounterApplicationCreate(Lenient):
+    """A receiver's walk-in application (channel `counter`) for a person who may have no account."""
+
+    service = fields.String(required=True)
+    unit = fields.String(load_default=None, metadata={"description": "the receiver's own unit (the default)"})
+    data = fields.Dict(load_default=dict)
+    # A dict, checked by operations.counter_intake.check_person (errors by field: applicant.<name>).
+    applicant = fields.Dict(required=True, metadata={"description": "{full_name, national_id, phone}"})
+
+
+class ClaimRequestIn(Lenient):
+    code = fields.String(required=True)
+    national_id = fields.String(required=True)
+
+
+class ClaimConfirmIn(ClaimRequestIn):
+    otp = fields.String(required=True, metadata={"description": "the six digits sent by SMS"})
+
+
+class ClaimRequestOut(Schema):
+    sent_to = fields.String(metadata={"description": "the masked phone the code went to"})
+    expires_at = fields.DateTime()
 
 
 class ApplicationUpdate(Lenient):
@@ -90,6 +122,7 @@ class ActionIn(Lenient):
     version = fields.Integer(required=True)
     note = fields.String(load_default="")
     new_due_date = fields.Date(load_default=None)
+    legal_basis = fields.String(load_default=None, validate=validate.Length(max=1000))  # refuse: the provision
     handler = fields.Integer(load_default=None)
     data = fields.Dict(load_default=None)
 
@@ -101,6 +134,10 @@ class AttachmentOut(Schema):
     content_type = fields.String()
     size = fields.Integer()
     sha256 = fields.String()
+    digitised_at = fields.DateTime(allow_none=True, metadata={"description": "scanned at the desk (số hóa)"})
+    checked_against_original = fields.Boolean()
+    reused_from = fields.Dict(allow_none=True, metadata={
+        "description": "picked from the person's store: {kind: attachment | result, id}"})
 
 
 class EventOut(Schema):
@@ -123,6 +160,8 @@ class IssuedDocumentOut(Schema):
     issued_at = fields.DateTime()
     revoked = fields.Boolean()
     superseded = fields.Boolean()
+    source = fields.String(metadata={"description": "portal | scan (a digitised result: bản số hóa)"})
+    document_date = fields.Date(allow_none=True, metadata={"description": "the date printed on a digitised result"})
 
 
 class DeliveryOut(Schema):
@@ -144,6 +183,14 @@ class ApplicationSummary(Schema):
     version = fields.Integer()
     due_date = fields.Date(allow_none=True)
     submitted_at = fields.DateTime(allow_none=True)
+    channel = fields.String(metadata={"enum": ["online", "counter", "national"]})
+
+
+class ApplicantOut(Schema):
+    full_name = fields.String()
+    national_id = fields.String()
+    phone = fields.String()
+    has_account = fields.Boolean()
 
 
 class ApplicationOut(ApplicationSummary):
@@ -154,6 +201,7 @@ class ApplicationOut(ApplicationSummary):
     paid_at = fields.DateTime(allow_none=True)
     handler = fields.String(allow_none=True)
     attachments = fields.List(fields.Nested(AttachmentOut))
+    applicant = fields.Nested(ApplicantOut)
     events = fields.List(fields.Nested(EventOut))
     documents = fields.List(fields.Nested(IssuedDocumentOut))
     delivery = fields.Nested(DeliveryOut, allow_none=True,
@@ -165,7 +213,3 @@ class ActionOut(Schema):
     action = fields.String()
     label = fields.String()
     requires = fields.List(fields.String())
-
-
-class ListQuery(Lenient):
-    state = fields.String(load_default=None)

@@ -4,20 +4,25 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..forms_common import normalize_mobile
+from ..i18n import N_
 from ..models import User
 from ..operations import Invalid
 from .loaders import new_session_token
 from .passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 
 
+REGISTRATION_REFUSED = N_("Không thể đăng ký với email và số định danh này. Nếu bạn đã có tài khoản, vui lòng "
+                          "đăng nhập hoặc liên hệ bộ phận một cửa để được hỗ trợ.")
+
+
 def register_citizen(full_name, email, phone, national_id, password) -> User:
-    errors = {}
-    if db.session.execute(select(User.id).where(User.email == email)).first():
-        errors["email"] = ["Email này đã được đăng ký."]
-    if db.session.execute(select(User.id).where(User.national_id == national_id)).first():
-        errors["national_id"] = ["Số định danh này đã được đăng ký."]
-    if errors:
-        raise Invalid("Không thể đăng ký.", errors=errors)
+    taken = db.session.execute(select(User.id).where(
+        (User.email == email) | (User.national_id == national_id))).first()
+    if taken:
+        # One answer beside both fields, whichever of the two is taken: the page must not tell a stranger
+        # which e-mail or identification number has an account (registration is rate-limited too).
+        refused = [REGISTRATION_REFUSED]
+        raise Invalid("Không thể đăng ký.", errors={"email": refused, "national_id": refused})
     user = User(full_name=full_name, email=email, phone=normalize_mobile(phone), national_id=national_id,
                 password_hash=hash_password(password), kind="citizen", session_token=new_session_token())
     db.session.add(user)

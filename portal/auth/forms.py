@@ -4,13 +4,14 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, Submit
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..forms_common import national_id, nfc, strong_password, vietnamese_mobile
+from .throttle import normalize_email
 
 # Labels and messages are lazy: the form classes are built at import, the language is the request's.
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Vui lòng nhập email.")), Length(max=254)],
-                       filters=[lambda v: v.strip().lower() if v else v])
+                       filters=[normalize_email])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Vui lòng nhập mật khẩu."))])
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
     submit = SubmitField(_l("Đăng nhập"))
@@ -20,7 +21,7 @@ class RegisterForm(FlaskForm):
     full_name = StringField(_l("Họ, chữ đệm và tên"), filters=[nfc], validators=[
         DataRequired(_l("Vui lòng nhập họ và tên.")),
         Length(max=120, message=_l("Họ và tên tối đa 120 ký tự."))])
-    email = EmailField(_l("Email"), filters=[lambda v: v.strip().lower() if v else v], validators=[
+    email = EmailField(_l("Email"), filters=[normalize_email], validators=[
         DataRequired(_l("Vui lòng nhập email.")), Email(_l("Email không hợp lệ.")), Length(max=254)])
     phone = StringField(_l("Số điện thoại di động"), validators=[
         DataRequired(_l("Vui lòng nhập số điện thoại.")), vietnamese_mobile])

@@ -1,8 +1,6 @@
 """Flask-Login loaders: the session cookie for pages, the Authorization header for the API."""
 import secrets
 
-from flask import request
-
 from ..extensions import db, login_manager
 from ..models import User
 from .tokens import read_token
@@ -41,7 +39,3 @@ def load_user_from_bearer(req):
     if user is None or not user.active or not secrets.compare_digest(user.session_token, found[1]):
         return None
     return user
-
-
-def is_api_request() -> bool:
-    return request.path.startswith("/api/")

@@ -23,19 +23,13 @@ def owns_application(user, application: Application) -> bool:
     return is_citizen(user) and application.applicant_id == user.id
 
 
-def unit_ids_in_scope(user) -> set[int]:
-    """The units whose applications a staff member may see: their own unit only. A district's staff see the
-    applications forwarded to the district (they are then at the district)."""
-    return {user.unit_id} if is_staff(user) else set()
-
-
 def staff_can_see(user, application: Application) -> bool:
     """Staff see what is at their unit now, and what their unit received or handled before it moved on
     (a commune desk follows the applications it forwarded)."""
     if not is_staff(user):
         return False
     if application.state == "draft":
-        return False
+        return fills_at_counter(user, application)
     return user.unit_id in (application.current_unit_id, application.unit_id) or _handled_by_unit(
         user.unit_id, application)
 
@@ -49,7 +43,30 @@ def can_view_application(user, application: Application) -> bool:
 
 
 def can_edit_draft(user, application: Application) -> bool:
-    return owns_application(user, application) and application.state == "draft"
+    return can_fill_application(user, application) and application.state == "draft"
+
+
+# -- the counter (walk-in applications entered by the one-stop desk) -----------------------------------
+
+def can_take_walk_in(user, unit) -> bool:
+    """Entering a walk-in application: a receiver, at their own unit only."""
+    return has_role(user, "receiver") and unit is not None and user.unit_id == unit.id
+
+
+def fills_at_counter(user, application: Application) -> bool:
+    """The desk that entered a counter application fills, scans and submits it for the person."""
+    return (application.channel == "counter" and has_role(user, "receiver")
+            and user.unit_id == application.unit_id)
+
+
+def can_fill_application(user, application: Application) -> bool:
+    """Fields, attachments and submission: the applicant online, the receiving desk at the counter."""
+    return owns_application(user, application) or fills_at_counter(user, application)
+
+
+def can_claim(user) -> bool:
+    """Claiming a counter application by code, identification number and one-time code: a citizen."""
+    return is_citizen(user)
 
 
 def can_act_on(user, application: Application) -> bool:
@@ -59,6 +76,13 @@ def can_act_on(user, application: Application) -> bool:
     return is_staff(user) and user.unit_id == application.current_unit_id
 
 
+def can_digitise_result(user, application: Application) -> bool:
+    """Scanning a result issued on paper (or by another system) as the application's digitised result: the
+    receiver or handler of the unit holding the application (portal/documents/digitised_results.py)."""
+    return (is_staff(user) and user.role in ("receiver", "handler")
+            and user.unit_id == application.current_unit_id)
+
+
 def can_assign_handler(user, application: Application) -> bool:
     return (is_staff(user) and user.role in ("receiver", "leader")
             and user.unit_id == application.current_unit_id)
@@ -66,10 +90,6 @@ def can_assign_handler(user, application: Application) -> bool:
 
 def can_be_handler_of(user: User, application: Application) -> bool:
     return has_role(user, "handler") and user.unit_id == application.current_unit_id
-
-
-def can_view_attachment(user, attachment) -> bool:
-    return can_view_application(user, attachment.application)
 
 
 # -- administration and reports ---------------------------------------------------------------

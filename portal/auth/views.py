@@ -2,28 +2,26 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import db, limiter
-from ..i18n import current_language, translated
-from ..operations import Invalid
+from ..extensions import limiter
+from ..i18n import current_language
+from ..security import safe_next
+from ..unit_of_work import refusal_into
 from .accounts import authenticate, end_session, register_citizen, start_session
 from .forms import LoginForm, RegisterForm
+from .throttle import throttle
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+# One check for every redirect target taken from a request (portal/security.py).
+_safe_next = safe_next
+
+
+HOME_BY_KIND = {"staff": "staff.inbox", "admin": "admin.index", "citizen": "citizen.my_applications"}
 
 
 def home_for(user) -> str:
-    if user.kind == "staff":
-        return url_for("staff.inbox") if "staff.inbox" in current_app.view_functions else url_for("public.home")
-    if user.kind == "admin":
-        return url_for("admin.index") if "admin.index" in current_app.view_functions else url_for("public.home")
-    return url_for("citizen.my_applications") if "citizen.my_applications" in current_app.view_functions \
-        else url_for("public.home")
+    return url_for(HOME_BY_KIND.get(user.kind, "public.home"))
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
@@ -33,39 +31,39 @@ def login():
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = throttle().retry_after("web", form.email.data)
+        if wait:
+            form.password.errors.append(_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.",
+                                          minutes=-(-wait // 60)))
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = authenticate(form.email.data, form.password.data)
         if user is None:
+            throttle().failed("web", form.email.data)
             form.password.errors.append(_("Email hoặc mật khẩu không đúng."))
         else:
+            throttle().succeeded("web", form.email.data)
             second_step = current_app.extensions.get("dvc_second_factor")
             if second_step is not None and second_step.required(user):
-                db.session.commit()
                 return second_step.begin(user, form.remember.data, _safe_next(request.args.get("next")))
-            start_session(user, form.remember.data)
-            db.session.commit()
+            start_session(user, form.remember.data)  # the new session token is committed with the request
             flash(_("Xin chào %(name)s.", name=user.full_name), "success")
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/dang-ky", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with refusal_into(form, category=None):
             user = register_citizen(form.full_name.data, form.email.data, form.phone.data,
                                     form.national_id.data.strip(), form.password.data)
-        except Invalid as exc:
-            db.session.rollback()
-            for name, messages in exc.errors.items():
-                getattr(form, name).errors.extend(translated(message) for message in messages)
-        else:
             # Signed in, the account's language wins over the browser's: it starts as the page's.
             user.locale = current_language()
             start_session(user)
-            db.session.commit()
             flash(_("Đăng ký tài khoản thành công."), "success")
             return redirect(home_for(user))
     return render_template("auth/register.html", form=form)
@@ -75,7 +73,6 @@ def register():
 @login_required
 def logout():
     end_session(current_user._get_current_object())
-    db.session.commit()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("public.home"))
 
@@ -88,5 +85,4 @@ def set_language(lang):
         response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
         if current_user.is_authenticated:
             current_user.locale = lang
-            db.session.commit()
     return response

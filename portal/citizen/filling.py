@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from services.forms import form_values, serialize  # noqa: F401  (form_values: used by the views)
+from services.forms import check_form, form_values  # noqa: F401  (form_values: used by the views)
 
 from ..formatting import vn_date
 from ..i18n import current_language, translated
@@ -19,39 +19,17 @@ def add_error(field, message: str):
     field.errors = list(field.errors) + [message]
 
 
-def _given(field) -> bool:
-    if field.type == "BooleanField":
-        return bool(field.data)
-    raw = field.raw_data or []
-    return bool(raw) and isinstance(raw[0], str) and bool(raw[0].strip())
-
-
-def check_fields(form, definition, *, complete: bool) -> bool:
-    """Validates the form. A draft (`complete=False`) may leave fields empty, but what it holds must be
-    valid; a submission needs everything. Returns whether no error is left."""
-    form.validate()
-    if not complete:
-        for spec in definition.fields:
-            field = form[spec.name]
-            if not _given(field):
-                field.errors = []
-    return not has_errors(form)
+def check_fields(form, *, complete: bool):
+    """The one validation of the posted form. A draft (`complete=False`) may leave fields empty, but what
+    it holds must be valid; a submission needs everything. Returns the service's values (a
+    `services.forms.Checked`, which the operations store without checking again) and whether no error is
+    left on the form (its own fields, such as the receiving unit, included)."""
+    checked = check_form(form, complete=complete)
+    return checked, not has_errors(form)
 
 
 def has_errors(form) -> bool:
     return any(field.errors for field in form)
-
-
-def field_data(form, definition, *, complete: bool) -> dict:
-    """The clean values to store: a draft keeps only what was given; an unticked box is not an answer."""
-    data = {}
-    for name, value in serialize(form).items():
-        if value is None or (value is False and not complete):
-            continue
-        if not complete and not _given(form[name]):
-            continue
-        data[name] = value
-    return data
 
 
 def uploads(form, definition):

@@ -12,7 +12,7 @@ from services.fees import format_vnd
 from ..i18n import current_language
 from ..operations.calendar import current_calendar
 from ..timeutil import vn_today
-from ..workflows_registry import get_workflow
+from ..workflows_registry import workflow_of
 from ..event_labels import extra_action_label
 
 # Lazy: these tables are built at import, and translated each time a page shows them.
@@ -34,11 +34,19 @@ def level_label(level: str) -> str:
     return LEVEL_LABELS.get(level, level)
 
 
+def processing_time(days: int) -> str:
+    """A service's processing time: a same-day service (0 days) says so, with the 15:00 cut-off
+    (workflows/calendar.py), rather than "0 working days"."""
+    if days == 0:
+        return _("Trong ngày (hồ sơ nhận sau 15 giờ: trả trong ngày làm việc tiếp theo)")
+    return ngettext("%(num)s ngày làm việc", "%(num)s ngày làm việc", days)
+
+
 def state_label(application, state: str | None = None) -> str:
     """The workflow's label of the state (its English label on an English page)."""
     name = state or application.state
     try:
-        found = get_workflow(application.workflow).state(name)
+        found = workflow_of(application).state(name)
     except KeyError:
         return name
     return found.label_en if current_language() == "en" and found.label_en else found.label
@@ -49,7 +57,7 @@ def action_label(application, action: str) -> str:
     if extra:
         return extra
     try:
-        workflow = get_workflow(application.workflow)
+        workflow = workflow_of(application)
     except KeyError:
         return action
     if current_language() == "en":
@@ -61,7 +69,7 @@ def action_label(application, action: str) -> str:
 
 def is_terminal(application) -> bool:
     try:
-        return get_workflow(application.workflow).state(application.state).terminal
+        return workflow_of(application).state(application.state).terminal
     except KeyError:
         return False
 

@@ -1,5 +1,6 @@
-"""The citizen's pages. Views validate, call an operation and commit once; a page that shows a refused form
-again rolls back first, so nothing half-saved (no row, no file) outlives the request."""
+"""The citizen's pages. Views validate and call an operation; the request commits once at its end
+(portal/unit_of_work.py), and a page that shows a refused form again discards the request's writes first,
+so nothing half-saved (no row, no file) outlives the request."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,8 +15,9 @@ from ..operations.inbox import applications_for
 from ..operations.processing import perform
 from ..operations.transitions import STALE_MESSAGE, available_actions
 from ..storage import path_of
-from ..unit_of_work import after_commit
+from ..unit_of_work import after_commit, discard_changes, refusal_into
 from ..views_common import send_attachment
+from ..digitised import slots as reuse_slots
 from . import filling, guidance
 from .forms import (ACTION_FORMS, DeleteDraftForm, doc_field_name, draft_form_class,
                     new_application_form_class, submitted_version, supplement_form_class)
@@ -38,6 +40,7 @@ OPERATION_TEXTS = (
 def citizen_context():
     return {
         "level_label": guidance.level_label,
+        "processing_time": guidance.processing_time,
         "online_levels": guidance.ONLINE_LEVELS,
         "state_label": guidance.state_label,
         "action_label": guidance.action_label,
@@ -105,7 +108,7 @@ def _render_form(template, form, definition, status=200, **context):
 
 def _refused(form, definition):
     """Back to the form after a refusal: undo this request's writes (rows and files) first."""
-    db.session.rollback()
+    discard_changes()
     return {"files_lost": any(True for _ in filling.uploads(form, definition))}
 
 
@@ -115,25 +118,26 @@ def _save_or_submit(template, form, definition, context, attached_keys, write):
     again with nothing of this request kept."""
     intent = _intent()
     if intent == "fee":
-        filling.check_fields(form, definition, complete=False)
+        filling.check_fields(form, complete=False)
         return _render_form(template, form, definition, **context)
     complete = intent == "submit"
-    fields_ok = filling.check_fields(form, definition, complete=complete)
-    documents_ok = not complete or filling.require_documents(form, definition, attached_keys)
+    values, fields_ok = filling.check_fields(form, complete=complete)
+    reused_keys = reuse_slots.chosen_keys(form, definition)  # "Dùng lại giấy tờ đã số hóa" picks
+    documents_ok = not complete or filling.require_documents(form, definition, set(attached_keys) | reused_keys)
     if not (fields_ok and documents_ok):
         return _render_form(template, form, definition, **context, **_refused(form, definition))
     citizen = current_user._get_current_object()
     try:
-        application = write(filling.field_data(form, definition, complete=complete))
-        if not filling.attach_uploads(application, citizen, form, definition):
+        application = write(values)
+        if not (filling.attach_uploads(application, citizen, form, definition)
+                and reuse_slots.apply_choices(application, citizen, form, definition)):
             return _render_form(template, form, definition, **context, **_refused(form, definition))
         if complete:
-            ops.submit(application, citizen)
+            ops.submit(application, citizen, values=values)
     except Invalid as exc:
         refused = _refused(form, definition)
         return _render_form(template, form, definition, problem=filling.place_errors(form, exc), **context,
                             **refused)
-    db.session.commit()
     if complete:
         flash(_("Đã nộp hồ sơ thành công. Mã hồ sơ của ông/bà là %(code)s.", code=application.code),
               "success")
@@ -213,7 +217,6 @@ def delete_draft(application_id):
     paths = [path_of("uploads", a.stored_name) for a in application.attachments]
     ops.delete_draft(application, citizen)
     after_commit(db.session, _remove_files, paths)
-    db.session.commit()
     flash(_("Đã xóa hồ sơ nháp."), "info")
     return redirect(url_for("citizen.my_applications"), code=303)
 
@@ -284,21 +287,19 @@ def supplement(application_id):
     form = supplement_form_class(definition, locale=current_language())()
     if application.state != "supplement_requested" or submitted_version(form) != application.version:
         return _stale(application.id)
-    fields_ok = filling.check_fields(form, definition, complete=True)
+    values, fields_ok = filling.check_fields(form, complete=True)
     documents_ok = filling.require_documents(form, definition, ops.current_attachments(application).keys())
     problem = None
     if fields_ok and documents_ok:
         try:
             if filling.attach_uploads(application, citizen, form, definition):
-                ops.resubmit(application, citizen, filling.field_data(form, definition, complete=True),
-                             note=form.supplement_note.data or "")
-                db.session.commit()
+                ops.resubmit(application, citizen, values, note=form.supplement_note.data or "")
                 flash(_("Đã nộp bổ sung hồ sơ. Bộ phận Một cửa sẽ tiếp tục giải quyết."), "success")
                 return redirect(url_for("citizen.application", application_id=application.id), code=303)
         except Invalid as exc:
-            db.session.rollback()
+            discard_changes()
             problem = filling.place_errors(form, exc)
-    db.session.rollback()
+    discard_changes()
     files_lost = any(True for _ in filling.uploads(form, definition))
     return _render_application(application, supplement_form=form, problem=problem, files_lost=files_lost)
 
@@ -312,19 +313,14 @@ def act(application_id, action):
         abort(404)
     form = ACTION_FORMS[action]()
     if not form.validate():
-        db.session.rollback()
+        discard_changes()
         return _render_application(application, action_forms={action: form})
     if submitted_version(form) != application.version:
         return _stale(application.id)
-    try:
+    with refusal_into(catch=(Invalid, Forbidden, Conflict)):  # the refusal is flashed
         perform(application, action, citizen, version=submitted_version(form), note=form.note.data or "")
-    except (Invalid, Forbidden, Conflict) as exc:
-        db.session.rollback()
-        flash(translated(exc.message), "danger")
-        return redirect(url_for("citizen.application", application_id=application.id), code=303)
-    db.session.commit()
-    done = {"withdraw": _("Đã rút hồ sơ."), "deliver": _("Đã xác nhận nhận kết quả. Hồ sơ đã hoàn thành.")}
-    flash(done[action], "success")
+        done = {"withdraw": _("Đã rút hồ sơ."), "deliver": _("Đã xác nhận nhận kết quả. Hồ sơ đã hoàn thành.")}
+        flash(done[action], "success")
     return redirect(url_for("citizen.application", application_id=application.id), code=303)
 
 

@@ -49,6 +49,11 @@ class VerificationOut(Schema):
     revoked_reason = fields.String()
     superseded = fields.Boolean()
     superseded_by = fields.Nested(SupersededByOut, allow_none=True)
+    source = fields.String(metadata={"description": "portal (issued and signed here) | scan (bản số hóa: a paper "
+                                                    "result scanned, not signed by the portal)"})
+    digitised = fields.Boolean()
+    document_date = fields.String(allow_none=True)
+    digitised_at = fields.String(allow_none=True)
 
 
 class RevokeIn(Schema):
@@ -73,8 +78,7 @@ def get_document(document_id):
     """Tải văn bản (PDF): người nộp hồ sơ hoặc cán bộ của đơn vị"""
     document = _document(document_id)
     response = pdf_response(read_document(document), document_filename(document))
-    if record_online_receipt(document, api_user()) is not None:
-        db.session.commit()
+    record_online_receipt(document, api_user())
     return response
 
 
@@ -91,7 +95,6 @@ def revoke(document_id):
     body = json_body()
     reason = body.get("reason") if isinstance(body.get("reason"), str) else ""
     revoke_document(document, api_user(), reason)
-    db.session.commit()
     return verification(document)
 
 
@@ -110,7 +113,6 @@ def correct(document_id):
     document = _document(document_id)
     body = load_body(CorrectionIn())
     corrected = correct_result(document, api_user(), body["data"], body["reason"])
-    db.session.commit()
     return verification(corrected)
 
 

@@ -2,12 +2,18 @@
 model, so they cannot lazy-load anything or call a method on one)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+
+from flask import current_app
 
 from ..formatting import vn_date
-from ..timeutil import to_vn
+from ..timeutil import VN, to_vn
 
-DESK = "Bộ phận Tiếp nhận và Trả kết quả"
+# Circular 03/2025/TT-VPCP calls the desk "Bộ phận Một cửa"; a province may run a "Trung tâm Phục vụ hành
+# chính công" instead: that is the unit's `one_stop_name`, printed as typed.
+DESK = "Bộ phận Một cửa"
+RETURN_TIME = time(17, 0)  # the end of the working day, when a unit sets no hour of return
+NATIONAL_PORTAL = "Cổng Dịch vụ công quốc gia (dichvucong.gov.vn)"
 ROLE_TITLES = {"receiver": "Công chức tiếp nhận hồ sơ", "handler": "Chuyên viên", "leader": "Chủ tịch"}
 DELIVERY_LABELS = {
     "online": "nhận kết quả trực tuyến trên Cổng dịch vụ công",
@@ -16,16 +22,23 @@ DELIVERY_LABELS = {
 }
 
 
+def one_stop_name(unit) -> str:
+    """"Trung tâm Phục vụ hành chính công tỉnh Vĩnh Phúc" as the admin typed it, else "Bộ phận Một cửa
+    Ủy ban nhân dân xã Tam Hồng"."""
+    custom = (getattr(unit, "one_stop_name", None) or "").strip()
+    return custom or f"{DESK} {unit.name}"
+
+
 def unit_context(unit, *, desk: bool = False) -> dict:
     """Header lines as Decree 30/2020 sets them: "ỦY BAN NHÂN DÂN / XÃ TAM HỒNG"; forms of the one-stop desk
     put the desk under the unit's name."""
     name = unit.name or ""
     prefix = "Ủy ban nhân dân "
+    desk_line = (getattr(unit, "one_stop_name", None) or "").strip() or DESK
     if desk:
-        # "UBND XÃ TAM HỒNG / BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ": the usual short form keeps the top line on
-        # one line even on A5.
+        # "UBND XÃ TAM HỒNG / BỘ PHẬN MỘT CỬA": the usual short form keeps the top line on one line even on A5.
         short = f"UBND {name[len(prefix):]}" if name.lower().startswith(prefix.lower()) else name
-        lines = [short, DESK]
+        lines = [short, desk_line]
     elif name.lower().startswith(prefix.lower()):
         lines = [name[: len(prefix) - 1], name[len(prefix):]]
     else:
@@ -36,7 +49,8 @@ def unit_context(unit, *, desk: bool = False) -> dict:
         "place": unit.short_name or name,
         "authority_name": name,
         "agency_name": name,
-        "desk_name": f"{DESK} {name}",
+        "desk_name": one_stop_name(unit),
+        "one_stop_name": desk_line,
         "address": unit.address or "",
         "phone": unit.phone or "",
     }
@@ -76,8 +90,8 @@ def application_context(application) -> dict:
     rows = [(f.get("label") or f["name"], display_value(data.get(f["name"]), f))
             for f in fields if data.get(f.get("name")) not in (None, "", [])]
     labels = {d.get("key"): d.get("label") for d in definition.get("documents", []) if isinstance(d, dict)}
-    documents = [labels.get(a.document_key) or a.filename
-                 for a in application.attachments if not a.superseded]
+    current = [a for a in application.attachments if not a.superseded]
+    documents = [labels.get(a.document_key) or a.filename for a in current]
     applicant = application.applicant
     delivery = application.delivery or {}
     method = DELIVERY_LABELS.get(delivery.get("method"), "")
@@ -89,22 +103,52 @@ def application_context(application) -> dict:
         "service_code": version.code if version is not None else "",
         "processing_days": version.processing_days if version is not None else "",
         "applicant": {
-            "name": applicant.full_name if applicant else "",
-            "national_id": (applicant.national_id or "") if applicant else "",
+            "name": application.applicant_full_name,
+            "national_id": application.applicant_nid,
             "address": (applicant.address or "") if applicant else "",
             "phone": application.applicant_phone or (applicant.phone if applicant else ""),
             "email": applicant.email if applicant else "",
         },
         "documents": documents,
+        "document_rows": document_rows(current, labels, application.channel),
         "sets": 1,
         "received_at": application.received_at,
         "due_date": application.due_date,
-        "return_place": f"{DESK} {application.unit.name}" if application.unit else DESK,
+        "return_at": return_moment(application),
+        "return_place": one_stop_name(application.unit) if application.unit else DESK,
         "return_method": method,
+        "register_book": application.register_book or "",
+        "register_serial": application.register_serial,
+        "lookup": lookup_context(),
         "data": data,
         "fields": rows,
         "fee_amount": application.fee_amount,
     }
+
+
+def document_rows(attachments, labels: dict, channel: str) -> list[dict]:
+    """Form 01's list of documents received: one row per document, its form and number of copies."""
+    form = "Bản điện tử" if channel in ("online", "national") else "Bản chụp điện tử (số hóa)"
+    rows: dict[str, dict] = {}
+    for attachment in attachments:
+        label = labels.get(attachment.document_key) or attachment.filename
+        row = rows.setdefault(attachment.document_key, {"label": label, "form": form, "copies": 0})
+        row["copies"] += 1
+    return list(rows.values())
+
+
+def return_moment(application):
+    """The due date at the unit's hour of return (Vietnam time): form 01 gives the hour, not only the day."""
+    if application.due_date is None:
+        return None
+    unit = application.unit
+    hour = (getattr(unit, "return_time", None) if unit is not None else None) or RETURN_TIME
+    return datetime.combine(application.due_date, hour, tzinfo=VN)
+
+
+def lookup_context() -> dict:
+    base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
+    return {"url": f"{base}/tra-cuu", "national": NATIONAL_PORTAL}
 
 
 def supplement_items(inputs: dict, note: str) -> list[dict]:

@@ -20,6 +20,7 @@ CORRECTABLE = ("result",)
 
 def correctable(document) -> bool:
     return (document.kind in CORRECTABLE and document.application is not None
+            and document.source != "scan"  # a scanned paper result is corrected on paper, then scanned again
             and document.revoked_at is None and document.superseded_by_id is None)
 
 
@@ -70,10 +71,10 @@ def _tell_the_citizen(application, old, new, reason):
     from ..notifications import send_email
     from ..notifications.effects import _application_url
     applicant = application.applicant
-    if not applicant.email:
+    if applicant is None or not applicant.email:  # None: a walk-in applicant without an account
         return
     send_email(applicant.email, f"Hồ sơ {application.code}: đính chính kết quả", "result_corrected",
-               applicant_name=applicant.full_name, code=application.code,
+               applicant_name=application.applicant_full_name, code=application.code,
                service_name=application.service_version.name, unit_name=application.unit.name,
                unit_phone=application.unit.phone, application_url=_application_url(application),
                online_level=application.service_version.online_level, reason=reason,

@@ -9,14 +9,13 @@ import unicodedata
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import insert, select
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import select
 
 from .. import storage
 from ..extensions import db
 from ..models import AuditLog, Document
 from ..operations import Invalid
-from ..operations.counters import next_value
+from ..operations.counters import current_value, next_value
 from ..timeutil import to_vn, utcnow
 from . import contexts
 from .keys import signer_store
@@ -27,11 +26,11 @@ from .kinds import TITLES
 
 log = logging.getLogger(__name__)
 
-KINDS = ("receipt", "supplement_request", "refusal", "apology", "control_sheet", "register", "result",
-         "denial", "payment_receipt")
+KINDS = ("receipt", "supplement_request", "refusal", "apology", "stop_notice", "control_sheet", "register",
+         "result", "denial", "payment_receipt")
 # Abbreviations in the number "12/2026/TNHS" (Decree 30/2020: number / year / kind abbreviation).
 NUMBER_SUFFIX = {
-    "receipt": "TNHS", "supplement_request": "YCBS", "refusal": "TCHS", "apology": "XLHS",
+    "receipt": "TNHS", "supplement_request": "YCBS", "refusal": "TCHS", "apology": "XLHS", "stop_notice": "TB-DGQ",
     "control_sheet": "KSHS", "register": "STD", "result": "KQ", "denial": "TB-KGQ", "payment_receipt": "BL",
 }
 DESK_KINDS = ("receipt", "supplement_request", "refusal", "payment_receipt")
@@ -72,8 +71,12 @@ def _issuing_unit(application, actor, unit):
     return application.current_unit
 
 
-def next_number(unit, kind: str, day: date) -> str:
-    value = next_value(f"doc:{unit.id}:{kind}:{day.year}")
+def number_scope(unit, kind: str, day: date) -> str:
+    """The counter of one unit's documents of one kind in one year."""
+    return f"doc:{unit.id}:{kind}:{day.year}"
+
+
+def format_number(value: int, kind: str, day: date) -> str:
     return f"{value:02d}/{day.year}/{NUMBER_SUFFIX.get(kind, kind.upper())}"
 
 
@@ -99,26 +102,17 @@ def issue_document(application, kind: str, *, actor, template: str | None = None
     template = template or kind
     if not template_exists(template):
         raise LookupError(f"no document template named {template!r}")
-    # Inside a transition the event is still pending and later effects write into its `details` dict in
-    # place; an autoflush here would INSERT it early and those later writes would be lost. So nothing but
-    # the new document row is flushed.
-    with db.session.no_autoflush:
-        return _issue(application, kind, actor=actor, template=template, extra=extra, unit=unit, title=title)
-
-
-def _issue(application, kind, *, actor, template, extra, unit, title) -> Document:
     unit = _issuing_unit(application, actor, unit)
     now = utcnow()
     today = to_vn(now).date()
     title = title or TITLES[kind]
-    number = next_number(unit, kind, today)
     code = new_verification_code()
     while db.session.execute(select(Document.id).where(Document.code == code)).first() is not None:
         code = new_verification_code()  # practically never: 78 random bits
-    signer = contexts.signer_context(actor)
+    # A letter of the agency may be signed by someone other than who acted (form 05: the head of the agency).
+    signer = (extra or {}).get("signer") or contexts.signer_context(actor)
     context = {
         "title": title,
-        "number": number,
         "date": today,
         "unit": contexts.unit_context(unit, desk=kind in DESK_KINDS),
         "signer": signer,
@@ -127,28 +121,42 @@ def _issue(application, kind, *, actor, template, extra, unit, title) -> Documen
         "decision": {"text": "", "note": ""},
     }
     context.update(extra or {})
-    pdf = render_pdf(template, context)
-    pdf, signed = sign_for_unit(pdf, unit, reason=title)
+    number, pdf, signed = _numbered_pdf(template, context, unit, kind, today)
     stored_name = storage.save("documents", pdf, ".pdf")
     previous = [d for d in application.documents
                 if d.kind == kind and d.revoked_at is None and d.superseded_by_id is None]
-    if application.id is None:
-        db.session.flush()  # a new application (only outside a transition) needs its id first
-    table = Document.__table__
-    # A Core INSERT gives the new row its id without flushing the rest of the session (see issue_document).
-    document_id = db.session.execute(insert(table).values(
-        code=code, kind=kind, number=number, title=title, application_id=application.id, unit_id=unit.id,
+    document = Document(
+        code=code, kind=kind, number=number, title=title, application=application, unit_id=unit.id,
         holder_name=context["application"]["applicant"]["name"], signer_name=signer["name"],
         signer_title=signer["title"], stored_name=stored_name, sha256=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf), signed=signed, issued_at=now, issued_by_id=actor.id if actor is not None else None,
-        revoked_reason="", details={"template": template},
-    ).returning(table.c.id)).scalar_one()
-    document = db.session.get(Document, document_id)
-    if "documents" in application.__dict__:
-        set_committed_value(application, "documents", [*application.documents, document])
+        revoked_reason="", details={"template": template})
+    db.session.add(document)
+    db.session.flush()
     for old in previous:
         old.superseded_by_id = document.id
     return document
+
+
+def _numbered_pdf(template, context, unit, kind, day) -> tuple[str, bytes, bool]:
+    """The number, the signed PDF that prints it, and whether it is signed.
+
+    Rendering and signing take most of the time of an issue, and the counter's row lock, once taken, is held
+    until the transaction ends: every other issue of that unit, kind and year waits for it. So the PDF is
+    made first with the number the counter will most likely give, then the number is taken; only when a
+    concurrent issue took that one meanwhile is the PDF made again, with the number actually given."""
+    scope = number_scope(unit, kind, day)
+    expected = current_value(scope) + 1
+    pdf, signed = _signed_pdf(template, {**context, "number": format_number(expected, kind, day)}, unit)
+    value = next_value(scope)
+    number = format_number(value, kind, day)
+    if value != expected:
+        pdf, signed = _signed_pdf(template, {**context, "number": number}, unit)
+    return number, pdf, signed
+
+
+def _signed_pdf(template, context, unit) -> tuple[bytes, bool]:
+    return sign_for_unit(render_pdf(template, context), unit, reason=context["title"])
 
 
 def read_document(document: Document) -> bytes:

@@ -24,8 +24,9 @@ from .qr import qr_data_uri
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "documents"
 STYLESHEET = TEMPLATE_DIR / "document.css"
 
-# Forms (Circular 01/2018/TT-VPCP) and the documents the workflow issues, by template name.
-FORM_TEMPLATES = ("receipt", "supplement_request", "refusal", "apology", "control_sheet", "register")
+# Forms (Circular 03/2025/TT-VPCP, Annex I) and the documents the workflow issues, by template name.
+FORM_TEMPLATES = ("receipt", "supplement_request", "refusal", "apology", "stop_notice", "control_sheet",
+                  "register")
 RESULT_TEMPLATES = ("birth_certificate", "death_certificate", "marital_status_certificate", "certified_copy",
                     "household_business_certificate", "building_permit", "generic_result")
 OTHER_TEMPLATES = ("denial", "payment_receipt")

@@ -1,21 +1,41 @@
 """Documents rendered on demand from the records rather than issued once: the control sheet of an application
-(form 05, from its handover events) and a unit's register for a period (form 06). They are signed by the
-unit when it has a key, but not stored: printed again tomorrow they show tomorrow's state."""
+(form 06 of Circular 03/2025/TT-VPCP, from its handover events) and a unit's register for a period (form 07).
+They are signed by the unit when it has a key, but not stored: printed again tomorrow they show tomorrow's
+state. The register's book and serial number are given once, when the application is received (form 01)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Application, Unit
+from ..operations.counters import next_value
 from ..timeutil import VN, to_vn, utcnow
-from ..workflows_registry import get_workflow
+from ..workflows_registry import workflow_of
 from . import contexts
 from .issue import TITLES, sign_for_unit
 from .render import render_pdf
 
 MAX_REGISTER_DAYS = 366
+# How the result reached the applicant, for the register's "signature of the recipient" column; at the desk
+# the applicant signs the printed book.
+RETURNED_BY = {"online": "Nhận trực tuyến", "post": "Gửi qua bưu chính công ích", "desk": ""}
+
+
+def register_book(day: date) -> str:
+    """One electronic register book per receiving unit and year: "01/2026"."""
+    return f"01/{day.year}"
+
+
+def enter_register(application, day: date) -> None:
+    """Gives the application its book and serial number in the receiving unit's register, once: a receipt
+    issued again (after a supplement) keeps them."""
+    if application.register_serial is not None:
+        return
+    application.register_book = register_book(day)
+    application.register_serial = next_value(f"register:{application.unit_id}:{day.year}")
 
 
 def _unit_names(ids) -> dict[int, str]:
@@ -67,10 +87,56 @@ def render_control_sheet(application, *, unit, actor) -> bytes:
 
 def _state_label(application) -> str:
     try:
-        states = get_workflow(application.workflow).states
+        states = workflow_of(application).states
         return states[application.state].label if application.state in states else application.state
     except Exception:  # a workflow file removed since: the raw state still says something
         return application.state
+
+
+def _lead_agency(application, names: dict[int, str], transfer) -> str:
+    """The unit that decides: whoever approved or denied, else where it was sent, else where it waits."""
+    decided = next((e for e in reversed(list(application.events)) if e.action in ("approve", "deny")), None)
+    if decided is not None and decided.unit_id in names:
+        return names[decided.unit_id]
+    if transfer is not None:
+        return transfer["to_unit"]
+    return names.get(application.current_unit_id, "")
+
+
+def _returned_to(application) -> str:
+    if application.state != "completed":
+        return ""
+    delivered = next((e for e in reversed(list(application.events)) if e.action == "deliver"), None)
+    if delivered is not None and delivered.role == "citizen":
+        return RETURNED_BY["online"]
+    return RETURNED_BY.get((application.delivery or {}).get("method") or "desk", "")
+
+
+def register_row(application, names: dict[int, str]) -> dict:
+    applicant = application.applicant
+    handovers = handover_rows(application)
+    transfer = next((h for h in handovers if h["from_unit"] != h["to_unit"]), None)
+    returned = application.completed_at if application.state == "completed" else None
+    return {
+        "serial": application.register_serial,
+        "code": application.code or "",
+        "received_at": application.received_at,
+        "applicant": application.applicant_full_name,
+        "address": (applicant.address or "") if applicant else "",
+        "phone": application.applicant_phone or ((applicant.phone or "") if applicant else ""),
+        "sets": 1,
+        "service_name": application.service_version.name if application.service_version else "",
+        "due_date": application.due_date,
+        "lead_agency": _lead_agency(application, names, transfer),
+        "transfer": transfer,
+        "resolved_at": application.decided_at,
+        "returned_at": returned,
+        "returned_to": _returned_to(application),
+        "note": "" if application.state == "completed" else _state_label(application),
+        "state_label": _state_label(application),
+        "state": application.state,
+        "closed": application.completed_at is not None,  # returned, refused, denied or withdrawn
+    }
 
 
 def register_rows(unit, start: date, end: date) -> list[dict]:
@@ -79,23 +145,16 @@ def register_rows(unit, start: date, end: date) -> list[dict]:
     applications = db.session.execute(
         select(Application).where(Application.unit_id == unit.id, Application.received_at >= low,
                                   Application.received_at < high)
+        .options(selectinload(Application.events), selectinload(Application.applicant))
         .order_by(Application.received_at, Application.id)).scalars().all()
-    return [{
-        "code": a.code or "",
-        "received_at": a.received_at,
-        "applicant": a.applicant.full_name if a.applicant else "",
-        "service_name": a.service_version.name if a.service_version else "",
-        "due_date": a.due_date,
-        "resolved_at": a.decided_at,
-        "returned_at": a.completed_at,
-        "state_label": _state_label(a),
-        "state": a.state,
-    } for a in applications]
+    names = _unit_names({e.unit_id for a in applications for e in a.events}
+                        | {a.current_unit_id for a in applications})
+    return [register_row(a, names) for a in applications]
 
 
 def render_register(unit, start: date, end: date, *, actor) -> bytes:
     rows = register_rows(unit, start, end)
-    resolved = sum(1 for r in rows if r["resolved_at"] is not None or r["returned_at"] is not None)
+    resolved = sum(1 for r in rows if r["closed"])
     context = {
         "title": TITLES["register"],
         "number": "",

@@ -78,7 +78,7 @@ def verification(document: Document) -> dict:
         "number": document.number,
         "unit": document.unit.name if document.unit else "",
         "issued_at": to_vn(document.issued_at).isoformat() if document.issued_at else None,
-        "issued_date": to_vn(document.issued_at).date() if document.issued_at else None,
+        "issued_date": document.document_date or (to_vn(document.issued_at).date() if document.issued_at else None),
         "holder": mask_name(document.holder_name),
         "sha256": document.sha256,
         "size": document.size,
@@ -88,6 +88,11 @@ def verification(document: Document) -> dict:
         "revoked_at": to_vn(document.revoked_at).isoformat() if document.revoked_at else None,
         "revoked_reason": document.revoked_reason if document.revoked_at is not None else "",
         "superseded": successor is not None,
+        # "scan": a digitised copy of a result issued on paper or by another system, not signed by the portal.
+        "source": document.source,
+        "digitised": document.source == "scan",
+        "document_date": document.document_date.isoformat() if document.document_date else None,
+        "digitised_at": to_vn(document.digitised_at).isoformat() if document.digitised_at else None,
         "superseded_by": ({"code": successor.code, "number": successor.number}
                           if successor is not None else None),
     }

@@ -1,5 +1,5 @@
 """Pages of the documents feature: public verification, downloads, revocation, the control sheet and the
-register. Views check access with the named predicates and commit once."""
+register. Views check access with the named predicates; the request commits once (portal/unit_of_work.py)."""
 from __future__ import annotations
 
 from datetime import date
@@ -18,9 +18,9 @@ from ..auth.permissions import (can_download_register, can_revoke_document, can_
 from ..extensions import db, limiter
 from ..forms_common import nfc
 from ..models import Application, Document
-from ..operations import Invalid
 from ..operations.catalogue import definition_of
 from ..timeutil import vn_today
+from ..unit_of_work import refusal_into
 from .correction import correct_result, correctable
 from .issue import read_document, revoke_document
 from .qr import qr_svg
@@ -93,8 +93,7 @@ def verify(code):
 def download(document_id):
     document = _document_for(current_user, document_id)
     response = pdf_response(read_document(document), document_filename(document))
-    if record_online_receipt(document, current_user._get_current_object()) is not None:
-        db.session.commit()
+    record_online_receipt(document, current_user._get_current_object())
     return response
 
 
@@ -106,13 +105,8 @@ def revoke(document_id):
         abort(403)
     form = RevokeForm()
     if form.validate_on_submit():
-        try:
+        with refusal_into(form, fallback="reason"):
             revoke_document(document, current_user, form.reason.data)
-        except Invalid as refusal:
-            db.session.rollback()
-            form.reason.errors = list(refusal.errors.get("reason", [refusal.message]))
-        else:
-            db.session.commit()
             flash(f"Đã thu hồi văn bản số {document.number}.", "success")
             return redirect(url_for("documents.verify", code=document.code))
     return render_template("documents_pages/revoke.html", form=form, document=document,
@@ -141,16 +135,9 @@ def correct(document_id):
     form = form_class() if request.method == "POST" else form_class(data=form_values(definition,
                                                                                      application.data))
     if form.validate_on_submit():
-        try:
+        with refusal_into(form, fallback="reason"):
             corrected = correct_result(document, current_user._get_current_object(), serialize(form),
                                        form.reason.data)
-        except Invalid as refusal:
-            db.session.rollback()
-            for name, messages in (refusal.errors or {"reason": [refusal.message]}).items():
-                if name in form:
-                    form[name].errors = list(form[name].errors) + list(messages)
-        else:
-            db.session.commit()
             flash(f"Đã cấp văn bản đính chính số {corrected.number}, thay thế văn bản số {document.number}.",
                   "success")
             return redirect(url_for("staff.application", application_id=application.id))

@@ -7,7 +7,7 @@ from flask import current_app
 from ..extensions import db
 from ..models import Unit
 from ..operations.effects import effect
-from ..workflows_registry import get_workflow
+from ..workflows_registry import workflow_of
 from . import send_email, send_sms
 
 # The state reached says most (a fee to pay, a result to collect); otherwise the action does.
@@ -17,6 +17,7 @@ TEMPLATE_BY_STATE = {
 TEMPLATE_BY_ACTION = {
     "submit": "submitted", "accept": "accepted", "request_supplement": "supplement_requested",
     "refuse": "refused", "deny": "denied", "reschedule": "rescheduled",
+    "approve_reschedule": "rescheduled",  # the request itself (reschedule) notifies no one
 }
 GENERIC_TEMPLATE = "state_changed"
 SUBJECTS = {
@@ -34,29 +35,21 @@ SUBJECTS = {
 # An SMS costs money and attention: only for what the citizen must know or act on.
 SMS_TEMPLATES = frozenset({"submitted", "accepted", "supplement_requested", "payment_due", "result_ready",
                            "refused", "denied", "rescheduled"})
-# Where the citizen sees the application (the citizen feature's page), in order of preference.
-APPLICATION_PAGES = ("citizen.application", "citizen.application_detail")
 
 
 def template_for(action: str, to_state: str) -> str:
     return TEMPLATE_BY_STATE.get(to_state) or TEMPLATE_BY_ACTION.get(action) or GENERIC_TEMPLATE
 
 
-def public_url(endpoint: str, **values) -> str | None:
+def public_url(endpoint: str, **values) -> str:
     """An absolute link under PUBLIC_URL, built without a request (effects also run from the CLI and from
-    the payment gateway's server-to-server call). None when that page is not part of this portal."""
-    if endpoint not in current_app.view_functions:
-        return None
+    the payment gateway's server-to-server call). The registry loads every feature, so the page exists."""
     path = current_app.url_map.bind("localhost").build(endpoint, values)
     return current_app.config["PUBLIC_URL"] + path
 
 
-def _application_url(application) -> str | None:
-    for endpoint in APPLICATION_PAGES:
-        url = public_url(endpoint, application_id=application.id)
-        if url:
-            return url
-    return public_url("lookup.lookup", code=application.code)
+def _application_url(application) -> str:
+    return public_url("citizen.application", application_id=application.id)
 
 
 def _iso_date(value) -> date | None:
@@ -69,13 +62,13 @@ def _iso_date(value) -> date | None:
 def notification_context(ctx) -> dict:
     application = ctx.application
     version = application.service_version
-    workflow = get_workflow(application.workflow)
+    workflow = workflow_of(application)
     to_state = ctx.decision.to_state
     # The unit may just have changed (forwarded, returned): read it by id, not through a stale relationship.
     current_unit = db.session.get(Unit, application.current_unit_id)
     online_level = version.online_level
     return {
-        "applicant_name": application.applicant.full_name,
+        "applicant_name": application.applicant_full_name,
         "code": application.code,
         "service_name": version.name,
         "unit_name": application.unit.name,
@@ -88,7 +81,7 @@ def notification_context(ctx) -> dict:
         "state_label": workflow.state(to_state).label,
         "note": ctx.note,
         "due_date": application.due_date,
-        "previous_due_date": _iso_date((ctx.event.details or {}).get("previous_due_date")),
+        "previous_due_date": _iso_date(ctx.details.get("previous_due_date")),
         "fee_amount": application.fee_amount,
         "online_level": online_level,
         "event_at": ctx.now,
@@ -106,8 +99,8 @@ def notify_citizen(ctx):
     template = template_for(ctx.decision.action, ctx.decision.to_state)
     context = notification_context(ctx)
     subject = SUBJECTS[template].format(**context)
-    applicant = application.applicant
-    if applicant.email:
+    applicant = application.applicant  # None: a walk-in applicant without an account (SMS only)
+    if applicant is not None and applicant.email:
         send_email(applicant.email, subject, template, **context)
     if template in SMS_TEMPLATES:
-        send_sms(application.applicant_phone or applicant.phone, template, **context)
+        send_sms(application.applicant_phone or (applicant.phone if applicant else ""), template, **context)

@@ -3,16 +3,18 @@ import unicodedata
 
 from sqlalchemy import select
 
-from services.forms import validate_data
+from services.forms import Checked, check_data
 
 from .. import storage
-from ..auth.permissions import can_edit_draft, owns_application
+from ..auth.permissions import can_edit_draft, can_fill_application, owns_application
 from ..extensions import db
 from ..models import Application, Attachment, Service, Unit
 from ..timeutil import utcnow, vn_now
+from ..workflows_registry import pin_workflow
 from . import Forbidden, Invalid, NotFound
 from .catalogue import definition_of, intake_units
 from .counters import next_value
+from .routing import workflow_for
 from .transitions import check_version, fire, touch
 
 PREFILL_ATTRIBUTES = ("full_name", "email", "phone", "national_id", "date_of_birth", "address")
@@ -24,15 +26,27 @@ def _nfc(value):
     return value
 
 
-def clean_draft_data(definition, data: dict) -> dict:
-    """A draft may be incomplete, but what it holds must be valid: known fields only, each value checked
-    by the same validators as on submission; a missing required value is not an error yet."""
+def checked_values(definition, data, *, complete: bool) -> Checked:
+    """The field values checked once per request: values the page's form already checked against this
+    definition (a `Checked`) are taken as they are; anything else (the API's JSON) is checked here, known
+    fields only, an empty value counting as not given."""
+    if isinstance(data, Checked) and data.serves(definition, complete=complete):
+        return data
+    return check_data(definition, _given(definition, data), complete=complete)
+
+
+def _given(definition, data) -> dict:
     known = {f.name for f in definition.fields}
-    given = {k: _nfc(v) for k, v in (data or {}).items() if k in known and v not in (None, "")}
-    clean, errors = validate_data(definition, given, partial=True)
-    if errors:
-        raise Invalid("Một số thông tin chưa hợp lệ.", errors=errors)
-    return {k: v for k, v in clean.items() if k in given}
+    return {k: _nfc(v) for k, v in (data or {}).items() if k in known and v not in (None, "")}
+
+
+def clean_draft_data(definition, data) -> dict:
+    """A draft may be incomplete, but what it holds must be valid: each given value is checked by the same
+    validators as on submission; a missing required value is not an error yet."""
+    checked = checked_values(definition, data, complete=False)
+    if checked.errors:
+        raise Invalid("Một số thông tin chưa hợp lệ.", errors=checked.errors)
+    return checked.values
 
 
 def prefill(definition, user) -> dict:
@@ -54,19 +68,20 @@ def resolve_unit(service: Service, unit_slug: str) -> Unit:
     return unit
 
 
-def create_draft(citizen, service: Service, unit: Unit, data: dict | None) -> Application:
+def create_draft(citizen, service: Service, unit: Unit, data: dict | Checked | None) -> Application:
     version = service.current
     definition = definition_of(version)
     application = Application(
         service=service, service_version=version, applicant=citizen, unit=unit, current_unit=unit,
-        workflow=version.workflow, state="draft", channel="online",
+        workflow=workflow_for(version, unit), state="draft", channel="online",
         data=clean_draft_data(definition, data or {}))
+    pin_workflow(application)
     db.session.add(application)
     db.session.flush()
     return application
 
 
-def update_draft(application: Application, citizen, data: dict, replace: bool = False) -> Application:
+def update_draft(application: Application, citizen, data: dict | Checked, replace: bool = False) -> Application:
     """Changes a draft's fields. The API merges what it is sent (PATCH); the page sends the whole form
     (`replace`), so a field the citizen emptied is emptied."""
     if not can_edit_draft(citizen, application):
@@ -83,7 +98,7 @@ def update_draft(application: Application, citizen, data: dict, replace: bool = 
 def attach(application: Application, user, document_key: str, stream, filename: str | None) -> Attachment:
     """Stores one scan for one listed document, checked by content; an earlier upload for the same
     document is kept in the history but no longer counts."""
-    if not owns_application(user, application):
+    if not can_fill_application(user, application):
         raise NotFound("Không tìm thấy hồ sơ.")
     if application.state not in ("draft", "supplement_requested"):
         raise Invalid("Chỉ đính kèm được khi hồ sơ đang soạn hoặc đang chờ bổ sung.", code="not_editable")
@@ -109,10 +124,14 @@ def current_attachments(application: Application) -> dict[str, Attachment]:
     return {a.document_key: a for a in application.attachments if not a.superseded}
 
 
-def check_complete(application: Application) -> dict:
-    """Everything the service requires: valid data and every required document. Returns clean data."""
+def check_complete(application: Application, values: Checked | None = None) -> dict:
+    """Everything the service requires: valid data and every required document. Returns clean data.
+    `values` already checked for a submission under the application's definition are not checked again;
+    without them the stored data is."""
     definition = definition_of(application.service_version)
-    clean, errors = validate_data(definition, application.data or {})
+    if values is None or not values.serves(definition, complete=True):
+        values = check_data(definition, application.data or {})
+    errors = {name: list(messages) for name, messages in values.errors.items()}
     attached = current_attachments(application)
     for document in definition.documents:
         if document.required and document.key not in attached:
@@ -120,7 +139,7 @@ def check_complete(application: Application) -> dict:
                 f"Vui lòng đính kèm {document.label}.")
     if errors:
         raise Invalid("Hồ sơ chưa đầy đủ, vui lòng kiểm tra các mục được đánh dấu.", errors=errors)
-    return clean
+    return values.values
 
 
 def assign_code(application: Application) -> str:
@@ -133,41 +152,55 @@ def assign_code(application: Application) -> str:
     return application.code
 
 
-def submit(application: Application, citizen, expected_version: int | None = None):
+def submit(application: Application, citizen, expected_version: int | None = None,
+           values: Checked | None = None):
+    """Submits a draft. `values`: the page's form, checked for a submission in this request; they become
+    the application's data (without them the stored draft is checked)."""
     if not owns_application(citizen, application):
         raise NotFound("Không tìm thấy hồ sơ.")
     if application.state != "draft":
         raise Invalid("Hồ sơ đã được nộp.", code="not_draft")
     check_version(application, expected_version)  # on entry: what follows changes the row
-    if application.service.current_version_id != application.service_version_id:
-        # A draft started under an older version is submitted under the version now published.
-        application.service_version = application.service.current
-        application.workflow = application.service.current.workflow
-    clean = check_complete(application)
-    definition = definition_of(application.service_version)
-    application.data = clean
-    application.fee_amount = definition.fee.compute(clean)
+    prepare_submission(application, values)
     application.applicant_phone = citizen.phone or ""
-    application.submitted_at = utcnow()
-    assign_code(application)
     return fire(application, "submit", citizen)
 
 
-def resubmit(application: Application, citizen, data: dict | None, note: str = "",
+def prepare_submission(application: Application, values: Checked | None = None) -> None:
+    """What every submission does before its `submit` fires (online, and at the counter): today's service
+    version and rules, complete data and documents, the fee, the time and the code."""
+    if application.service.current_version_id != application.service_version_id:
+        # A draft started under an older version is submitted under the version now published.
+        application.service_version = application.service.current
+        application.workflow = workflow_for(application.service.current, application.unit)
+    pin_workflow(application)  # whatever the draft started under, it is submitted under today's rules
+    clean = check_complete(application, values)
+    definition = definition_of(application.service_version)
+    application.data = clean
+    application.fee_amount = definition.fee.compute(clean)
+    application.submitted_at = utcnow()
+    assign_code(application)
+
+
+def resubmit(application: Application, citizen, data: dict | Checked | None, note: str = "",
              expected_version: int | None = None):
     """The citizen's answer to a supplement request: changed fields and new attachments, then the clock
-    runs again."""
+    runs again. The page sends its whole form, checked (`Checked`); the API sends the fields it changes."""
     if not owns_application(citizen, application):
         raise NotFound("Không tìm thấy hồ sơ.")
     if application.state != "supplement_requested":
         raise Invalid("Hồ sơ không ở trạng thái chờ bổ sung.", code="wrong_state")
     check_version(application, expected_version)
     definition = definition_of(application.service_version)
-    if data:
-        merged = dict(application.data or {})
-        merged.update(clean_draft_data(definition, data))
-        application.data = merged
-    application.data = check_complete(application)
+    if not isinstance(data, Checked):
+        # The changed fields merged first, so the whole data is checked in one pass; a wrong changed value
+        # is refused as a draft's would be.
+        given = _given(definition, data)
+        data = check_data(definition, {**(application.data or {}), **given})
+        wrong = {name: messages for name, messages in data.errors.items() if name in given}
+        if wrong:
+            raise Invalid("Một số thông tin chưa hợp lệ.", errors=wrong)
+    application.data = check_complete(application, data)
     return fire(application, "resubmit", citizen, note=note)
 
 

@@ -10,7 +10,7 @@ from services.search import fold, search_text
 from ..extensions import db
 from ..models import Service, ServiceVersion, Unit
 from ..workflows_registry import all_workflows
-from . import Invalid
+from . import Invalid, routing
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +18,10 @@ log = logging.getLogger(__name__)
 def publish(definition) -> tuple[ServiceVersion, bool]:
     """Makes `definition` (a services.loader.ServiceDef) the current version of its service.
     Returns (version, created): an unchanged definition creates nothing."""
-    if definition.workflow not in all_workflows():
-        raise Invalid(f"{definition.slug}: workflow: không có quy trình '{definition.workflow}'.")
+    for key in ("workflow", "local_workflow", "transfer_workflow"):
+        name = getattr(definition, key)
+        if name is not None and name not in all_workflows():
+            raise Invalid(f"{definition.slug}: {key}: không có quy trình '{name}'.")
     service = db.session.execute(select(Service).where(Service.slug == definition.slug)).scalar_one_or_none()
     if service is None:
         service = Service(slug=definition.slug)
@@ -97,6 +99,6 @@ def get_service(slug: str) -> Service | None:
 
 
 def intake_units(version: ServiceVersion) -> list[Unit]:
-    """Where a citizen may apply for this service: the active units at its intake level."""
-    stmt = select(Unit).where(Unit.level == version.intake, Unit.active.is_(True)).order_by(Unit.name)
-    return db.session.execute(stmt).scalars().all()
+    """Where a citizen may apply for this service: the active units receiving its intake level (a district
+    procedure is received by the commune where no district exists: operations/routing.py)."""
+    return routing.intake_units(version)

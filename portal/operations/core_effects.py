@@ -1,4 +1,5 @@
-"""Effects on the application itself: the deadline clock and where the application is."""
+"""Effects on the application itself: the deadline clock and where the application is. Each returns what it
+adds to the event's details (or nothing)."""
 from datetime import date
 
 from ..timeutil import to_vn
@@ -13,7 +14,7 @@ def start_clock(ctx):
     app.due_date = ctx.calendar.due_date(ctx.now, app.service_version.processing_days)
     app.original_due_date = app.due_date
     app.step_due_date = app.due_date
-    ctx.event.details["due_date"] = app.due_date.isoformat()
+    return {"due_date": app.due_date.isoformat()}
 
 
 @effect("stop_clock")
@@ -25,13 +26,15 @@ def stop_clock(ctx):
 @effect("resume_clock")
 def resume_clock(ctx):
     app = ctx.application
+    added = {}
     if app.paused_at is not None and app.due_date is not None:
         paused_on, resumed_on = to_vn(app.paused_at).date(), to_vn(ctx.now).date()
         app.due_date = ctx.calendar.resume(app.due_date, paused_on, resumed_on)
         if app.step_due_date is not None:
             app.step_due_date = ctx.calendar.resume(app.step_due_date, paused_on, resumed_on)
-        ctx.event.details["due_date"] = app.due_date.isoformat()
+        added["due_date"] = app.due_date.isoformat()
     app.paused_at = None
+    return added
 
 
 @effect("set_new_due_date")
@@ -48,10 +51,11 @@ def set_new_due_date(ctx):
     if not ctx.calendar.is_working_day(new_date):
         message = "Ngày hẹn mới phải là ngày làm việc."
         raise Invalid(message, errors={"new_due_date": [message]})
-    ctx.event.details["previous_due_date"] = app.due_date.isoformat() if app.due_date else None
-    ctx.event.details["due_date"] = new_date.isoformat()
+    added = {"previous_due_date": app.due_date.isoformat() if app.due_date else None,
+             "due_date": new_date.isoformat()}
     app.due_date = new_date
     app.step_due_date = new_date
+    return added
 
 
 @effect("set_step_due")
@@ -66,7 +70,7 @@ def set_step_due(ctx):
     if ctx.calendar.working_days_between(today, app.due_date) > 1:
         step = _previous_working_day(ctx.calendar, app.due_date)
     app.step_due_date = step
-    ctx.event.details["step_due_date"] = step.isoformat()
+    return {"step_due_date": step.isoformat()}
 
 
 def _previous_working_day(calendar, day):
@@ -83,18 +87,18 @@ def move_to_parent(ctx):
     parent_id = app.current_unit.parent_id
     if parent_id is None:
         raise Invalid("Đơn vị hiện tại không có cấp trên để chuyển hồ sơ.")
-    ctx.event.details["from_unit_id"] = app.current_unit_id
+    moved = {"from_unit_id": app.current_unit_id, "to_unit_id": parent_id}
     app.current_unit_id = parent_id
-    ctx.event.details["to_unit_id"] = parent_id
+    return moved
 
 
 @effect("return_to_intake")
 def return_to_intake(ctx):
     app = ctx.application
-    ctx.event.details["from_unit_id"] = app.current_unit_id
+    moved = {"from_unit_id": app.current_unit_id, "to_unit_id": app.unit_id}
     app.current_unit_id = app.unit_id
     app.step_due_date = app.due_date
-    ctx.event.details["to_unit_id"] = app.unit_id
+    return moved
 
 
 @effect("decide")
@@ -122,6 +126,6 @@ def record_handover(ctx):
         timing = "on_time"
     else:
         timing = "late"
-    ctx.event.details["handover"] = {
+    return {"handover": {
         "from_unit_id": ctx.from_unit_id, "to_unit_id": app.current_unit_id,
-        "deadline": deadline.isoformat() if deadline else None, "timing": timing}
+        "deadline": deadline.isoformat() if deadline else None, "timing": timing}}

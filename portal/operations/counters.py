@@ -23,3 +23,10 @@ def next_value(scope: str) -> int:
             index_elements=["scope"]))
         session.execute(update(table).where(table.c.scope == scope).values(value=table.c.value + 1))
         return session.execute(select(table.c.value).where(table.c.scope == scope)).scalar_one()
+
+
+def current_value(scope: str) -> int:
+    """The counter's last value (0 before its first use), read without a lock: what next_value() will most
+    likely return minus one, for slow work worth doing before the lock is taken (documents/issue.py)."""
+    table = Counter.__table__
+    return db.session.execute(select(table.c.value).where(table.c.scope == scope)).scalar() or 0

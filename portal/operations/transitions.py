@@ -7,15 +7,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.engine import Facts, NotAllowed
 
-from ..auth.permissions import can_act_on, can_view_application, is_staff, owns_application
+from ..auth.permissions import can_act_on, can_view_application, fills_at_counter, is_staff, owns_application
 from ..extensions import db
 from ..models import Event
-from ..reports.flows import Tracker
 from ..timeutil import utcnow, vn_today
-from ..workflows_registry import get_workflow
+from ..workflows_registry import workflow_of
 from . import Conflict, Forbidden, Invalid, NotFound
 from .calendar import current_calendar
 from .effects import EffectContext, run_effects
+from .observers import watch
 
 STALE_MESSAGE = ("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang để xem trạng thái mới nhất "
                  "rồi thao tác lại.")
@@ -41,9 +41,14 @@ def relations_for(actor, application) -> frozenset[str]:
 
 
 def facts_for(application) -> Facts:
-    fired = Tally(dict(db.session.execute(
-        select(Event.action, func.count()).where(Event.application_id == application.id)
-        .group_by(Event.action)).all())) if application.id else Tally()
+    fired, fired_here = Tally(), Tally()
+    if application.id:
+        for action, unit_id, count in db.session.execute(
+                select(Event.action, Event.unit_id, func.count()).where(Event.application_id == application.id)
+                .group_by(Event.action, Event.unit_id)).all():
+            fired[action] += count
+            if unit_id == application.current_unit_id:  # the agency holding it now (once_per_unit)
+                fired_here[action] += count
     calendar = current_calendar()
     days_left = (calendar.working_days_left(vn_today(), application.due_date)
                  if application.due_date else None)
@@ -53,6 +58,7 @@ def facts_for(application) -> Facts:
         online_level=application.service_version.online_level,
         fired=dict(fired),
         working_days_left=days_left,
+        fired_here=dict(fired_here),
     )
 
 
@@ -75,26 +81,26 @@ def available_actions(application, actor):
     role = actor_role(actor, application)
     if role is None:
         return []
-    workflow = get_workflow(application.workflow)
+    workflow = workflow_of(application)
     return workflow.actions(application.state, role, relations_for(actor, application),
                             facts_for(application))
 
 
 def fire(application, action: str, actor, *, note: str = "", inputs: dict | None = None,
-         expected_version: int | None = None, details: dict | None = None) -> Event:
+         expected_version: int | None = None, details: dict | None = None, for_applicant: bool = False) -> Event:
     """Checks the workflow, the actor's role and unit and the version; applies the new state and the
-    effects; appends the event; flushes so a concurrent change is caught here (Conflict, 409).
-    The caller commits."""
+    effects; appends the event with what the effects added; tells the observers (the report flows);
+    flushes so a concurrent change is caught here (Conflict, 409). The caller commits."""
     try:
         return _fire(application, action, actor, note=note, inputs=inputs, expected_version=expected_version,
-                     details=details)
+                     details=details, for_applicant=for_applicant)
     except StaleDataError:
         # The final flush is not the only place a concurrent change shows: any query on the way (the facts,
         # an effect issuing a document) autoflushes the changed application first and meets it there.
         raise Conflict(STALE_MESSAGE, code="stale_version") from None
 
 
-def _fire(application, action, actor, *, note, inputs, expected_version, details) -> Event:
+def _fire(application, action, actor, *, note, inputs, expected_version, details, for_applicant=False) -> Event:
     if actor is not None and not can_view_application(actor, application):
         raise NotFound("Không tìm thấy hồ sơ.")
     check_version(application, expected_version)
@@ -104,9 +110,16 @@ def _fire(application, action, actor, *, note, inputs, expected_version, details
     note = unicodedata.normalize("NFC", (note or "").strip())
     inputs = dict(inputs or {})
     inputs["note"] = note
-    workflow = get_workflow(application.workflow)
+    workflow = workflow_of(application)
+    decide_as, relations = role, relations_for(actor, application)
+    if for_applicant:
+        # The desk takes the applicant's step for a walk-in applicant (channel counter): the workflow sees the
+        # applicant's move; the event keeps who made it (actor, role) and its details say for whom.
+        if not fills_at_counter(actor, application):
+            raise Forbidden("Bạn không có quyền thao tác trên hồ sơ này.", code="wrong_role")
+        decide_as, relations = "citizen", relations | {"applicant"}
     try:
-        decision = workflow.decide(application.state, action, role, relations_for(actor, application),
+        decision = workflow.decide(application.state, action, decide_as, relations,
                                    facts_for(application), inputs)
     except NotAllowed as refusal:
         if refusal.code == "missing_input":
@@ -116,20 +129,20 @@ def _fire(application, action, actor, *, note, inputs, expected_version, details
             raise Forbidden(refusal.message, code=refusal.code) from None
         raise Invalid(refusal.message, code=refusal.code) from None
     now = utcnow()
-    flows = Tracker(application)
+    finish_observers = watch(application)
     acting_unit = actor.unit_id if (actor is not None and is_staff(actor)) else application.current_unit_id
-    event = Event(
-        application=application, action=action, actor_id=actor.id if actor is not None else None,
-        role=role, unit_id=acting_unit,
-        from_state=application.state, to_state=decision.to_state, note=note,
-        details=dict(details or {}), created_at=now)
-    db.session.add(event)
+    from_state = application.state
     ctx = EffectContext(application=application, decision=decision, actor=actor, role=role, note=note,
-                        inputs=inputs, event=event, now=now, calendar=current_calendar(),
-                        from_unit_id=application.current_unit_id)
+                        inputs=inputs, now=now, calendar=current_calendar(),
+                        from_unit_id=application.current_unit_id, details=dict(details or {}))
     application.state = decision.to_state
     touch(application, now)
-    run_effects(decision.effects, ctx)
-    flows.record()
+    # The event is built once the effects have said what they add: nothing writes into a pending row.
+    event = Event(
+        application=application, action=action, actor_id=actor.id if actor is not None else None,
+        role=role, unit_id=acting_unit, from_state=from_state, to_state=decision.to_state, note=note,
+        details=run_effects(decision.effects, ctx), created_at=now)
+    db.session.add(event)
+    finish_observers()
     db.session.flush()
     return event

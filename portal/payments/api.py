@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from ..api.common import api_user, load_body, token_required
 from ..api.schemas import Lenient
 from ..auth.permissions import can_view_application, owns_application
-from ..extensions import csrf, db
+from ..extensions import csrf
 from ..operations import Invalid
 from ..operations import applications as application_ops
 from .operations import gateway_redirect, payments_of, record_desk_payment, start_online_payment
@@ -27,7 +27,7 @@ class PaymentOut(Schema):
     txn_ref = fields.String()
     provider = fields.String(metadata={"description": "vnpay | desk"})
     amount = fields.Integer()
-    state = fields.String(metadata={"description": "pending | paid | failed"})
+    state = fields.String(metadata={"description": "pending | paid | failed | refund_due"})
     response_code = fields.String()
     gateway_txn_no = fields.String()
     created_at = fields.DateTime()
@@ -52,7 +52,6 @@ def start(application_id):
     payment = start_online_payment(application, user)
     url = gateway_redirect(payment, return_url=url_for("payments.vnpay_return", _external=True),
                            client_ip=request.remote_addr or "127.0.0.1", locale=getattr(user, "locale", "vi"))
-    db.session.commit()
     return {"payment_url": url, "txn_ref": payment.txn_ref, "amount": payment.amount}
 
 
@@ -82,5 +81,4 @@ def desk(application_id):
         raise Invalid("Nội dung JSON không hợp lệ.")
     body = load_body(DeskPaymentIn(), raw)
     payment = record_desk_payment(application, user, note=body["note"], expected_version=body["version"])
-    db.session.commit()
     return payment

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..auth.permissions import has_role, owns_application
 from ..extensions import db
 from ..models import Application, Event, Payment
-from ..operations import Forbidden, Invalid, NotFound, OperationError
+from ..operations import Conflict, Forbidden, Invalid, NotFound, OperationError
+from ..operations.processing import performs
 from ..operations.transitions import fire
 from ..timeutil import utcnow, vn_now
 from . import vnpay
@@ -27,8 +29,12 @@ from .provider import GatewayUnavailable, PaymentConfigurationError, get_provide
 log = logging.getLogger(__name__)
 
 AWAITING_PAYMENT = "awaiting_payment"
-PENDING, PAID, FAILED = "pending", "paid", "failed"
-STATE_LABELS = {PENDING: "Đang chờ xác nhận", PAID: "Đã thanh toán", FAILED: "Không thành công"}
+# refund_due: the money arrived when the application no longer waited for it. Only the payment that paid
+# the application is `paid`: the database refuses a second one (models.Payment, uq_payments_one_paid).
+PENDING, PAID, FAILED, REFUND_DUE = "pending", "paid", "failed", "refund_due"
+MONEY_RECEIVED = (PAID, REFUND_DUE)
+STATE_LABELS = {PENDING: "Đang chờ xác nhận", PAID: "Đã thanh toán", FAILED: "Không thành công",
+                REFUND_DUE: "Đã thu, cần hoàn tiền"}
 
 
 def new_txn_ref(application, prefix: str = "HS") -> str:
@@ -119,10 +125,13 @@ def handle_ipn(params) -> dict:
             return vnpay.ipn_reply(vnpay.IPN_ALREADY_CONFIRMED)
         return vnpay.ipn_reply(vnpay.IPN_CONFIRMED)
     paid_at = result.paid_at or utcnow()  # when the money moved, by the gateway's clock
-    if not _settle(payment, PAID, result, paid_at):
-        return vnpay.ipn_reply(vnpay.IPN_ALREADY_CONFIRMED)
     application = db.session.get(Application, payment.application_id)
-    if application.state == AWAITING_PAYMENT and application.paid_at is None:
+    awaited = application.state == AWAITING_PAYMENT and application.paid_at is None
+    # Should the desk's payment commit meanwhile, this one's `paid` breaks the unique index: the IPN answers
+    # 99, and VNPay's next call finds the application paid and records this payment as refund_due.
+    if not _settle(payment, PAID if awaited else REFUND_DUE, result, paid_at):
+        return vnpay.ipn_reply(vnpay.IPN_ALREADY_CONFIRMED)
+    if awaited:
         application.paid_at = paid_at
         fire(application, "pay", None, note="Thanh toán trực tuyến qua VNPAY",
              inputs={"payment_id": payment.id},
@@ -131,7 +140,7 @@ def handle_ipn(params) -> dict:
     else:
         # The money has arrived (so it is recorded) but the application no longer waits for it: paid at
         # the desk meanwhile, paid twice online, or withdrawn. Staff must refund; reconcile lists it.
-        log.warning("payment %s confirmed for application %s in state %s (already paid: %s)",
+        log.warning("payment %s confirmed for application %s in state %s (already paid: %s): refund due",
                     payment.txn_ref, application.id, application.state, application.paid_at is not None)
     return vnpay.ipn_reply(vnpay.IPN_CONFIRMED)
 
@@ -140,7 +149,7 @@ def handle_ipn(params) -> dict:
 class ReturnOutcome:
     """What the citizen is told on coming back from the gateway."""
 
-    status: str  # paid | pending | failed | invalid
+    status: str  # paid | pending | failed | refund_due | invalid
     message: str
     payment: Payment | None = None
     application: Application | None = None
@@ -163,6 +172,10 @@ def handle_return(params, viewer) -> ReturnOutcome:
     if payment.state == PAID:
         return ReturnOutcome(PAID, "Thanh toán thành công. Hồ sơ của bạn được chuyển tiếp để giải quyết.",
                              payment, application)
+    if payment.state == REFUND_DUE:
+        return ReturnOutcome(REFUND_DUE, "Cổng thanh toán đã thu tiền, nhưng hồ sơ không còn chờ nộp phí (đã nộp "
+                                         "phí tại Bộ phận một cửa hoặc đã rút): khoản tiền này sẽ được hoàn lại.",
+                             payment, application)
     if payment.state == FAILED or (result.valid and not result.success):
         return ReturnOutcome(FAILED, result.message if payment.state == PENDING else
                              vnpay.response_message(payment.response_code), payment, application)
@@ -172,6 +185,13 @@ def handle_return(params, viewer) -> ReturnOutcome:
 
 
 # --- at the desk -------------------------------------------------------------------------------------
+
+@performs("pay")
+def pay_at_desk(application, receiver, *, version: int | None, note: str = "") -> Payment:
+    """`pay` fired by a person, from the desk page or the API: the fee was taken at the desk. (The system's
+    `pay` comes with the gateway's IPN, `handle_ipn`.)"""
+    return record_desk_payment(application, receiver, note=note, expected_version=version)
+
 
 def record_desk_payment(application, receiver, *, note: str = "",
                         expected_version: int | None = None) -> Payment:
@@ -187,7 +207,13 @@ def record_desk_payment(application, receiver, *, note: str = "",
                       amount=application.fee_amount, state=PAID, paid_at=now, recorded_by_id=receiver.id,
                       created_at=now)
     db.session.add(payment)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # An online payment confirmed meanwhile holds the one `paid` place (uq_payments_one_paid): told, not
+        # a 500; the request's rollback undoes the rest. (No savepoint: pysqlite would commit on its release.)
+        raise Conflict("Hồ sơ vừa được nộp phí trực tuyến; không ghi nhận thu phí tại quầy.",
+                       code="already_paid") from None
     application.paid_at = now
     note = unicodedata.normalize("NFC", (note or "").strip()) or "Đã thu phí, lệ phí tại Bộ phận một cửa"
     fire(application, "pay", receiver, note=note, expected_version=expected_version,
@@ -215,7 +241,7 @@ class Difference:
 
 
 # portal state -> gateway states that agree with it
-_AGREEING = {PAID: {"paid"}, FAILED: {"failed"}, PENDING: {"pending", "unknown"}}
+_AGREEING = {PAID: {"paid"}, REFUND_DUE: {"paid"}, FAILED: {"failed"}, PENDING: {"pending", "unknown"}}
 
 
 def reconcile(*, since: datetime | None = None, provider=None) -> list[Difference]:
@@ -228,7 +254,7 @@ def reconcile(*, since: datetime | None = None, provider=None) -> list[Differenc
     payments = db.session.scalars(
         select(Payment).where(Payment.provider == provider.name, Payment.created_at >= since)
         .order_by(Payment.id)).all()
-    paying = _paying_payments({p.application_id for p in payments if p.state == PAID})
+    paying = _paying_payments({p.application_id for p in payments if p.state in MONEY_RECEIVED})
     differences = []
     for payment in payments:
         code = payment.application.code or f"#{payment.application_id}"
@@ -246,11 +272,11 @@ def reconcile(*, since: datetime | None = None, provider=None) -> list[Differenc
             differences.append(Difference(
                 payment.txn_ref, code, payment.state, status.state, payment.amount, status.amount,
                 "Số tiền tại cổng thanh toán khác số tiền của hồ sơ."))
-        elif payment.state == PAID and payment.application_id not in paying:
+        elif payment.state in MONEY_RECEIVED and payment.application_id not in paying:
             differences.append(Difference(
                 payment.txn_ref, code, payment.state, status.state, payment.amount, status.amount,
                 "Tiền đã thu khi hồ sơ không còn chờ nộp phí (đã rút?): cần hoàn tiền cho người nộp."))
-        elif payment.state == PAID and paying[payment.application_id] != payment.id:
+        elif payment.state in MONEY_RECEIVED and paying[payment.application_id] != payment.id:
             differences.append(Difference(
                 payment.txn_ref, code, payment.state, status.state, payment.amount, status.amount,
                 "Hồ sơ đã được nộp phí bằng giao dịch khác (thu trùng): cần hoàn tiền cho người nộp."))

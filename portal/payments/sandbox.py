@@ -24,12 +24,16 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 
 from ..extensions import csrf
+from ..security_headers import csp_nonce
 from . import vnpay
 from .provider import SANDBOX_PREFIX, ipn_url
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("vnpay_sandbox", __name__, url_prefix=SANDBOX_PREFIX)
+# Its page styles itself inline, with the nonce the portal's Content-Security-Policy allows; the global is
+# registered here too so that the gateway also runs as an app of its own.
+bp.add_app_template_global(csp_nonce, "csp_nonce")
 
 SECRET_FILE = "vnpay_sandbox_secret"
 STORE_FILE = "vnpay_sandbox.json"

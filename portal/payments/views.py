@@ -1,11 +1,11 @@
 """Payment pages: the citizen's online payment, the return from the gateway, the gateway's IPN call, and
-the receiver's "fee taken at the desk". Views validate, call an operation and commit once."""
+the receiver's "fee taken at the desk". Views validate and call an operation; the request commits once
+(portal/unit_of_work.py), except the IPN, which must know that its commit held before it answers."""
 import logging
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from werkzeug.routing import BuildError
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -13,6 +13,7 @@ from ..auth.permissions import has_role, owns_application, staff_can_see
 from ..extensions import csrf, db
 from ..models import Application
 from ..operations import NotFound
+from ..unit_of_work import discard_changes
 from . import vnpay
 from .operations import (STATE_LABELS, gateway_redirect, handle_ipn, handle_return, payments_of,
                          record_desk_payment, start_online_payment)
@@ -55,20 +56,9 @@ def can_pay_online(application) -> bool:
 
 
 def _application_page(application) -> str:
-    """Where the application itself is shown to this user (the citizen's page or the staff desk page);
-    this feature's own page when those are not there."""
-    from flask import current_app
-    endpoints = (("staff.application", "staff.application_detail") if getattr(current_user, "is_staff", False)
-                 else ("citizen.application", "citizen.application_detail"))
-    for endpoint in endpoints:
-        if endpoint in current_app.view_functions:
-            try:
-                return url_for(endpoint, application_id=application.id)
-            except BuildError:
-                continue
-    if getattr(current_user, "is_staff", False):
-        return url_for("payments.desk_payment", application_id=application.id)
-    return url_for("payments.pay_online", application_id=application.id)
+    """Where the application itself is shown to this user: the staff desk page or the citizen's page."""
+    endpoint = "staff.application" if getattr(current_user, "is_staff", False) else "citizen.application"
+    return url_for(endpoint, application_id=application.id)
 
 
 @bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
@@ -85,7 +75,6 @@ def pay_online(application_id):
         url = gateway_redirect(payment, return_url=url_for("payments.vnpay_return", _external=True),
                                client_ip=request.remote_addr or "127.0.0.1",
                                locale=getattr(current_user, "locale", "vi"))
-        db.session.commit()
         return redirect(url, code=303)
     return render_template("payments/pay.html", application=application, form=form,
                            payable=can_pay_online(application), payments=payments_of(application),
@@ -107,9 +96,11 @@ def vnpay_ipn():
     """Called by the gateway, server to server. Always a 200 with the protocol's JSON reply."""
     try:
         reply = handle_ipn(request.args.to_dict())
+        # The one commit of a view (see portal/unit_of_work.py): the gateway may be told "confirmed" only
+        # once the confirmation is stored, and a failed commit must still answer 99 (call again), not a 500.
         db.session.commit()
     except Exception:  # answer 99 so VNPay calls again, rather than leave the payment unconfirmed
-        db.session.rollback()
+        discard_changes()
         log.exception("IPN for %s failed", request.args.get("vnp_TxnRef"))
         reply = vnpay.ipn_reply(vnpay.IPN_UNKNOWN_ERROR)
     return jsonify(reply)
@@ -127,7 +118,6 @@ def desk_payment(application_id):
     form = DeskPaymentForm()
     if request.method == "POST" and form.validate_on_submit():
         record_desk_payment(application, current_user, note=form.note.data or "")
-        db.session.commit()
         flash("Đã ghi nhận thu phí, lệ phí tại quầy và chuyển hồ sơ sang giải quyết.", "success")
         return redirect(_application_page(application), code=303)
     status = 422 if request.method == "POST" else 200

@@ -3,8 +3,9 @@ number give the state, the due date and a timeline of action labels, units and d
 personal data: no names, no form data, no notes (staff write notes about people).
 
 An unknown code and wrong digits get the same answer, compared in constant time, and every client is
-rate-limited (LOOKUP_RATE_LIMIT, one budget shared by the page and GET /api/v1/lookup), so the page cannot
-be used to guess which codes exist or to walk through the four digits.
+rate-limited (LOOKUP_RATE_LIMIT, one budget shared by the page and GET /api/v1/lookup), and so is every
+code (LOOKUP_CODE_RATE_LIMIT, misses only), so the page cannot be used to guess which codes exist or to
+walk through the four digits.
 
 The answer carries the English texts beside the Vietnamese ones (`service_en`, `state_label_en`,
 `action_label_en`) for the page's `localized` filter; the API's schema keeps to the Vietnamese fields. The
@@ -23,7 +24,7 @@ from ..extensions import db, limiter
 from ..i18n import N_, translated
 from ..models import Application, Event
 from ..operations import Invalid, NotFound
-from ..workflows_registry import get_workflow
+from ..workflows_registry import workflow_of
 from ..event_labels import EXTRA_ACTIONS
 
 bp = Blueprint("lookup", __name__)
@@ -49,7 +50,30 @@ def _looks_nothing_up() -> bool:
     return request.method == "GET" and "phone" not in request.args
 
 
-rate_limited = limiter.shared_limit(lookup_limit, scope="public-lookup", exempt_when=_looks_nothing_up)
+per_client = limiter.shared_limit(lookup_limit, scope="public-lookup", exempt_when=_looks_nothing_up)
+
+
+# Per application code as well, whatever the address: the per-client budget alone lets a few hundred
+# addresses walk the 10,000 four-digit endings of one code in minutes. Only misses count, so the owner's
+# own lookups never use it up; once it is used up the right digits are refused too, so the wait teaches
+# nothing. LOOKUP_CODE_RATE_LIMIT "10 per hour;30 per day": on average 5,000 guesses are needed for one
+# code, that is about 167 days of the daily budget, and the owner can still sign in meanwhile.
+def looked_up_code() -> str:
+    source = request.form if request.method == "POST" else request.args
+    return normalize_code(source.get("code"))[:60]
+
+
+def _no_code() -> bool:
+    return _looks_nothing_up() or not looked_up_code()
+
+
+per_code = limiter.shared_limit(lambda: current_app.config["LOOKUP_CODE_RATE_LIMIT"], scope="public-lookup-code",
+                                key_func=looked_up_code, exempt_when=_no_code,
+                                deduct_when=lambda response: response.status_code == 404)
+
+
+def rate_limited(view):
+    return per_client(per_code(view))
 
 
 def normalize_code(raw) -> str:
@@ -110,7 +134,7 @@ def _state_labels(workflow, state: str) -> tuple[str, str]:
 
 def public_status(application: Application) -> dict:
     """What anyone holding the code and the four digits may see: labels, units and dates only."""
-    workflow = get_workflow(application.workflow)
+    workflow = workflow_of(application)
     events = db.session.scalars(select(Event).where(Event.application_id == application.id)
                                 .order_by(Event.created_at, Event.id)).all()
     terminal = workflow.state(application.state).terminal if application.state in workflow.states else False
@@ -180,7 +204,6 @@ def lookup():
             getattr(form, name).errors = [translated(message) for message in messages]
         return render_template("public/lookup.html", form=form, status=None), 422
     except NotFound as miss:
-        db.session.rollback()
         return render_template("public/lookup.html", form=form, status=None,
                                not_found=translated(miss.message)), 404
     return render_template("public/lookup.html", form=form, status=status)

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields
 from ..api.common import api_user, load_body, token_required
 from ..api.schemas import Lenient
 from ..auth.permissions import can_view_application, owns_application
-from ..extensions import csrf, db
+from ..extensions import csrf
 from ..operations import NotFound
 from ..operations import applications as application_ops
 from .delivery import postal_request, request_postal_delivery
@@ -58,7 +58,6 @@ def create_rating(application_id):
     application = application_ops.get_for(user, application_id, owns_application)
     body = _body(RatingIn())
     rating = rate(application, user, body["value"], body["comment"])
-    db.session.commit()
     return rating_out(rating)
 
 
@@ -90,7 +89,6 @@ def request_delivery(application_id):
     body = _body(PostalIn())
     postal = request_postal_delivery(application, user, body["address"], body["phone"],
                                      expected_version=body["version"])
-    db.session.commit()
     return {"method": "post", **postal}
 
 

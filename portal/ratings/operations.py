@@ -10,6 +10,7 @@ from ..models import Rating
 from ..operations import Invalid, NotFound
 from ..timeutil import utcnow
 from ..reports.flows import record_rating
+from ..savepoints import savepoint
 
 # value -> label, in the order the form shows them (Decision 766/QĐ-TTg's three levels)
 RATING_LABELS = {"satisfied": "Hài lòng", "normal": "Bình thường", "unsatisfied": "Không hài lòng"}
@@ -49,7 +50,7 @@ def rate(application, citizen, value: str, comment: str = "") -> Rating:
                     service_id=application.service_id, value=value, comment=comment, created_at=utcnow())
     try:
         # Two submissions at once: the unique application_id lets one through; the other is told, not a 500.
-        with db.session.begin_nested():
+        with savepoint(db.session):
             db.session.add(rating)
     except IntegrityError:
         raise Invalid(ALREADY_RATED, code="already_rated") from None

@@ -5,8 +5,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..auth.permissions import owns_application
-from ..extensions import db
 from ..operations import Conflict, Invalid
+from ..security import safe_next
+from ..unit_of_work import refusal_into
 from ..operations import applications as application_ops
 from .delivery import can_request_postal_delivery, postal_request, request_postal_delivery
 from .forms import PostalForm, RatingForm
@@ -20,10 +21,7 @@ def _own_application(application_id):
     return application_ops.get_for(current_user._get_current_object(), application_id, owns_application)
 
 
-def _safe_next(target) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+_safe_next = safe_next  # one check for every redirect target (portal/security.py)
 
 
 def citizen_box(application, rating_form=None, postal_form=None) -> dict:
@@ -76,18 +74,11 @@ def rate_application(application_id):
     form = RatingForm()
     if not form.validate_on_submit():
         return _page(application, 422, rating_form=form)
-    try:
+    with refusal_into(form, category="error"):
         rate(application, current_user._get_current_object(), form.value.data, form.comment.data or "")
-    except Invalid as refusal:
-        db.session.rollback()
-        for name, messages in refusal.errors.items():
-            getattr(form, name).errors = list(messages)
-        if not refusal.errors:
-            flash(refusal.message, "error")
-        return _page(application, 422, rating_form=form)
-    db.session.commit()
-    flash("Cảm ơn Ông/Bà đã đánh giá. Ý kiến của Ông/Bà giúp cơ quan phục vụ tốt hơn.", "success")
-    return _back(application, form)
+        flash("Cảm ơn Ông/Bà đã đánh giá. Ý kiến của Ông/Bà giúp cơ quan phục vụ tốt hơn.", "success")
+        return _back(application, form)
+    return _page(application, 422, rating_form=form)
 
 
 @bp.post("/ho-so/<int:application_id>/nhan-qua-buu-dien")
@@ -97,19 +88,13 @@ def request_post(application_id):
     form = PostalForm()
     if not form.validate_on_submit():
         return _page(application, 422, postal_form=form)
-    try:
+    with refusal_into(form, catch=(Invalid, Conflict), category="error") as refused:
         version = int(form.expected_version.data) if (form.expected_version.data or "").isdigit() else None
         request_postal_delivery(application, current_user._get_current_object(), form.address.data,
                                 form.phone.data, expected_version=version)
-    except (Invalid, Conflict) as refusal:
-        db.session.rollback()
-        for name, messages in refusal.errors.items():
-            getattr(form, name).errors = list(messages)
-        if not refusal.errors:
-            flash(refusal.message, "error")
-        # After a conflict the form shows the application as it is now, not the stale input.
-        return _page(application, refusal.status, postal_form=None if isinstance(refusal, Conflict) else form)
-    db.session.commit()
-    flash("Đã ghi nhận yêu cầu nhận kết quả qua dịch vụ bưu chính. Bộ phận Một cửa sẽ gửi kết quả "
-          "đến địa chỉ Ông/Bà đã đăng ký.", "success")
-    return _back(application, form)
+        flash("Đã ghi nhận yêu cầu nhận kết quả qua dịch vụ bưu chính. Bộ phận Một cửa sẽ gửi kết quả "
+              "đến địa chỉ Ông/Bà đã đăng ký.", "success")
+        return _back(application, form)
+    # After a conflict the form shows the application as it is now, not the stale input.
+    conflict = isinstance(refused.error, Conflict)
+    return _page(application, refused.error.status, postal_form=None if conflict else form)

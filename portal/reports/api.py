@@ -35,6 +35,11 @@ class Satisfaction(Schema):
     unsatisfied = fields.Integer()
 
 
+class Digitised(Schema):
+    applications = fields.Integer(metadata={"description": "received in the period with digitised documents"})
+    results = fields.Integer(metadata={"description": "results digitised (scanned) in the period"})
+
+
 class SummaryOut(Schema):
     received = fields.Nested(Received)
     resolved = fields.Nested(Resolved)
@@ -45,6 +50,12 @@ class SummaryOut(Schema):
     on_time_rate = fields.Float(allow_none=True, metadata={"description": "(early + on_time) / resolved"})
     online_rate = fields.Float(allow_none=True, metadata={"description": "online / (online + counter)"})
     satisfaction = fields.Nested(Satisfaction)
+    digitised = fields.Nested(Digitised)
+    paid_online = fields.Integer(metadata={"description": "fees paid through the gateway in the period"})
+    average_days = fields.Float(allow_none=True, metadata={
+        "description": "mean working days from receipt to resolution of the period's resolutions"})
+    national_synced = fields.Integer(metadata={
+        "description": "received in the period with a status delivered to the national portal"})
 
 
 @blp.route("/summary")

@@ -16,7 +16,10 @@ COLUMNS = [
     ("overdue", "Đang giải quyết quá hạn"), ("waiting_citizen", "Chờ bổ sung, nộp phí"),
     ("refused", "Từ chối tiếp nhận"), ("withdrawn", "Rút hồ sơ"), ("on_time_rate", "Tỷ lệ đúng hạn"),
     ("online_rate", "Tỷ lệ trực tuyến"), ("satisfied", "Hài lòng"), ("normal", "Bình thường"),
-    ("unsatisfied", "Không hài lòng"),
+    ("unsatisfied", "Không hài lòng"), ("digitised_applications", "Hồ sơ được số hóa"),
+    ("digitised_results", "Kết quả được số hóa"), ("paid_online", "Thanh toán trực tuyến"),
+    ("average_days", "Thời gian giải quyết trung bình (ngày làm việc)"),
+    ("national_synced", "Đồng bộ Cổng DVC quốc gia"),
 ]
 RATES = {"on_time_rate", "online_rate"}
 

@@ -10,10 +10,17 @@ Every figure of DESIGN.md §7 is a sum of flows over days, or a difference of ru
   applications (a small set); those closed since were overdue at the end when the end fell between the
   day after their due date and the day before they closed: each records `overdue_on` and `overdue_off`
   days when it closes, and the running difference counts them;
-- ratings by value, on the day given.
+- ratings by value, on the day given;
+- digitised: applications received with digitised documents (a paper document scanned at the desk, or one
+  picked from the person's digitised store, attached before submission: `digitised.py`), on the day received;
+- paid_online: applications whose fee was paid through the gateway (a `paid` payment not taken at the desk),
+  on the Vietnam day of the payment;
+- days: for each resolution (early, on_time, late), the working days from its receipt to its resolution,
+  on the day resolved, so the average resolution time is their sum over the resolutions.
 
 `flows_of(application)` is the one definition of what an application contributes; fire() applies the
-difference it makes (`Tracker`), merges and bulk loads rebuild from the same definition (`rebuild`)."""
+difference it makes (`Tracker`, observing every transition: operations do not import reports), merges
+and bulk loads rebuild from the same definition (`rebuild`)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -25,12 +32,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
 from ..models import Application, Rating, ReportFlow
+from ..operations.calendar import current_calendar
+from ..operations.observers import observe_transitions
 from ..timeutil import to_vn
+from .digitised import digitised_clause, has_digitised_documents, paid_online, paid_online_clause
 
 RECEIVED = ("online", "counter")
 CLOSED = ("early", "on_time", "late", "refused", "withdrawn")
-OVERDUE = ("overdue_on", "overdue_off")
-RATINGS = ("satisfied", "normal", "unsatisfied")
+RESOLVED = ("early", "on_time", "late")
 _INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
@@ -42,16 +51,37 @@ def outcome(state: str, closed_day, due_date) -> str:
     return "early" if closed_day < due_date else "late"
 
 
-def flows_of(unit_id, service_id, state, channel, submitted_at, decided_at, completed_at, due_date) -> Counter:
+def received_kind(channel: str) -> str:
+    """Counter: entered at the desk; every other channel (the portal, the national portal) is online."""
+    return "counter" if channel == "counter" else "online"
+
+
+def resolution_days(calendar, received_at, submitted_at, closed_day) -> int:
+    """Working days from the day received (accepted; submitted when never accepted) to the day resolved, as
+    deadlines count them: a decision on the day of receipt takes 0 days."""
+    start = to_vn(received_at or submitted_at).date()
+    return calendar.working_days_between(start, closed_day) if closed_day > start else 0
+
+
+def flows_of(unit_id, service_id, state, channel, submitted_at, decided_at, completed_at, due_date,
+             received_at=None, paid_at=None, digitised=False, paid_online=False, *, calendar=None) -> Counter:
     flows = Counter()
     if submitted_at is None or state == "draft":
         return flows  # nothing received yet (submit() stamps the time just before the state changes)
     submitted_day = to_vn(submitted_at).date()
-    flows[(unit_id, service_id, submitted_day, "online" if channel == "online" else "counter")] += 1
+    flows[(unit_id, service_id, submitted_day, received_kind(channel))] += 1
+    if digitised:
+        flows[(unit_id, service_id, submitted_day, "digitised")] += 1
+    if paid_online and paid_at is not None:
+        flows[(unit_id, service_id, to_vn(paid_at).date(), "paid_online")] += 1
     closed_at = decided_at or completed_at
     if closed_at is not None:
         closed_day = to_vn(closed_at).date()
-        flows[(unit_id, service_id, closed_day, outcome(state, closed_day, due_date))] += 1
+        closed_as = outcome(state, closed_day, due_date)
+        flows[(unit_id, service_id, closed_day, closed_as)] += 1
+        if closed_as in RESOLVED and calendar is not None:
+            flows[(unit_id, service_id, closed_day, "days")] += resolution_days(
+                calendar, received_at, submitted_at, closed_day)
         if due_date is not None:
             first_overdue = max(submitted_day, due_date + timedelta(days=1))
             if first_overdue < closed_day:
@@ -60,10 +90,20 @@ def flows_of(unit_id, service_id, state, channel, submitted_at, decided_at, comp
     return flows
 
 
-def application_flows(application: Application) -> Counter:
+def application_flows(application: Application, facts: dict | None = None) -> Counter:
+    """What `application` contributes now. `facts` caches what is read from other tables (its digitised
+    documents, its online payment) across the two calls of one transition."""
+    facts = {} if facts is None else facts
+    if application.submitted_at is None or application.state == "draft":
+        return Counter()
+    if "digitised" not in facts:
+        facts["digitised"] = has_digitised_documents(application)
+    if application.paid_at is not None and not facts.get("paid_online"):
+        facts["paid_online"] = paid_online(application)
     return flows_of(application.unit_id, application.service_id, application.state, application.channel,
                     application.submitted_at, application.decided_at, application.completed_at,
-                    application.due_date)
+                    application.due_date, application.received_at, application.paid_at, facts["digitised"],
+                    facts.get("paid_online", False), calendar=current_calendar())
 
 
 def apply(delta: Counter):
@@ -89,13 +129,19 @@ class Tracker:
 
     def __init__(self, application: Application):
         self.application = application
-        self.before = application_flows(application)
+        self.facts = {}
+        self.before = application_flows(application, self.facts)
 
     def record(self):
-        after = application_flows(self.application)
+        after = application_flows(self.application, self.facts)
         delta = Counter(after)
         delta.subtract(self.before)
         apply(_nonzero(delta))
+
+
+@observe_transitions
+def track_flows(application: Application):
+    return Tracker(application).record
 
 
 def _nonzero(delta: Counter) -> Counter:
@@ -116,14 +162,16 @@ def rebuild(unit_ids=None, batch: int = 20_000) -> int:
         statement = statement.where(table.c.unit_id.in_(list(unit_ids)))
     db.session.execute(statement)
     totals = Counter()
+    calendar = current_calendar()
     query = select(a.unit_id, a.service_id, a.state, a.channel, a.submitted_at, a.decided_at, a.completed_at,
-                   a.due_date).where(a.submitted_at.is_not(None))
+                   a.due_date, a.received_at, a.paid_at, digitised_clause(), paid_online_clause()
+                   ).where(a.submitted_at.is_not(None))
     ratings = select(Rating.unit_id, Rating.service_id, Rating.created_at, Rating.value)
     if unit_ids is not None:
         query = query.where(a.unit_id.in_(list(unit_ids)))
         ratings = ratings.where(Rating.unit_id.in_(list(unit_ids)))
     for row in db.session.execute(query.execution_options(yield_per=batch)):
-        totals.update(flows_of(*row))
+        totals.update(flows_of(*row, calendar=calendar))
     for unit_id, service_id, created_at, value in db.session.execute(ratings.execution_options(yield_per=batch)):
         totals[(unit_id, service_id, to_vn(created_at).date(), value)] += 1
     rows = [{"unit_id": u, "service_id": s, "day": d, "kind": k, "count": c}

@@ -21,6 +21,12 @@ application stays in its commune's figures and in the district's through the tre
 - on_time_rate = (early + on_time) / resolved; online_rate = online / (online + counter); None when the
   denominator is 0.
 - satisfaction: ratings given during the period, by value.
+- digitised.applications: applications received during the period whose documents were digitised;
+  digitised.results: results digitised (scanned) during the period; paid_online: fees paid through the
+  gateway during the period; national_synced: applications received during the period whose status reached
+  the national portal (definitions in `digitised.py`).
+- average_days: the mean working days from receipt to resolution of the period's resolutions (early,
+  on_time, late), one decimal; None when nothing was resolved.
 """
 from __future__ import annotations
 
@@ -35,10 +41,11 @@ from ..models import Application, Rating, ReportFlow, Service, ServiceVersion, U
 from ..operations import Invalid
 from ..timeutil import VN, vn_today
 from . import flows as flows_module
+from .digitised import (digitised_clause, digitised_results_statement, national_synced_statement,
+                        paid_online_clause)
 from .sqltime import vn_day
 
 WAITING_STATES = ("supplement_requested", "awaiting_payment")
-NOT_RESOLVED_ENDINGS = ("refused", "withdrawn")
 RATING_VALUES = ("satisfied", "normal", "unsatisfied")
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -101,6 +108,11 @@ class Figures:
     satisfied: int = 0
     normal: int = 0
     unsatisfied: int = 0
+    digitised_applications: int = 0
+    digitised_results: int = 0
+    paid_online: int = 0
+    resolution_days: int = 0  # working days, summed over the resolutions (average_days)
+    national_synced: int = 0
 
     def add(self, other: "Figures") -> "Figures":
         for f in fields(self):
@@ -128,6 +140,10 @@ class Figures:
         return _rate(self.online, self.online + self.counter)
 
     @property
+    def average_days(self) -> float | None:
+        return round(self.resolution_days / self.resolved, 1) if self.resolved else None
+
+    @property
     def is_empty(self) -> bool:
         return not any(getattr(self, f.name) for f in fields(self))
 
@@ -144,6 +160,10 @@ class Figures:
             "online_rate": self.online_rate,
             "satisfaction": {"satisfied": self.satisfied, "normal": self.normal,
                              "unsatisfied": self.unsatisfied},
+            "digitised": {"applications": self.digitised_applications, "results": self.digitised_results},
+            "paid_online": self.paid_online,
+            "average_days": self.average_days,
+            "national_synced": self.national_synced,
         }
 
 
@@ -196,6 +216,8 @@ def scope_unit_ids(unit: Unit | None) -> list[int] | None:
 # -- the figures ---------------------------------------------------------------------------------
 
 RECEIVED_BUCKETS = ("carried_over", "online", "counter")
+# flow kind -> the figure it adds to, summed over the period's days
+FLOW_FIGURES = {"digitised": "digitised_applications", "paid_online": "paid_online", "days": "resolution_days"}
 OUTCOME_BUCKETS = ("early", "on_time", "late", "refused", "withdrawn", "waiting_citizen", "overdue",
                    "in_progress_on_time")
 
@@ -210,7 +232,7 @@ def _buckets(period: Period):
     closed = func.coalesce(a.decided_at, a.completed_at)
     resolved_day = vn_day(closed)
     received = sa.case(
-        (a.submitted_at >= start, sa.case((a.channel == "online", 1), else_=2)),
+        (a.submitted_at >= start, sa.case((a.channel == "counter", 2), else_=1)),
         (or_(closed.is_(None), closed >= start), 0),
         else_=None)
     outcome = sa.case(
@@ -271,7 +293,45 @@ def cells_by_scan(period: Period, unit_ids: list[int] | None) -> dict[tuple[int,
             name = OUTCOME_BUCKETS[outcome]
             setattr(cell, name, getattr(cell, name) + count)
     _add_ratings(cells, db.session.execute(ratings_statement(period, unit_ids)))
+    _add_scanned_flows(cells, period, unit_ids)
+    _add_direct_counts(cells, period, unit_ids)
     return cells
+
+
+def _add_scanned_flows(cells, period: Period, unit_ids):
+    """The figures the flows add beyond the buckets (digitised, paid online, resolution days), read from the
+    applications one by one: the reference for `cells_from_flows`, with the flows' own definitions."""
+    from ..operations.calendar import current_calendar
+    a = Application
+    closed = func.coalesce(a.decided_at, a.completed_at)
+    stmt = (select(a.unit_id, a.service_id, a.state, a.channel, a.submitted_at, a.decided_at, a.completed_at,
+                   a.due_date, a.received_at, a.paid_at, digitised_clause(), paid_online_clause())
+            .where(a.submitted_at.is_not(None), a.state != "draft",
+                   or_(and_(a.submitted_at >= period.start, a.submitted_at < period.end),
+                       and_(a.paid_at >= period.start, a.paid_at < period.end),
+                       and_(closed >= period.start, closed < period.end))))
+    if unit_ids is not None:
+        stmt = stmt.where(a.unit_id.in_(unit_ids))
+    calendar = current_calendar()
+    for row in db.session.execute(stmt):
+        for (unit_id, service_id, day, kind), count in flows_module.flows_of(*row, calendar=calendar).items():
+            name = FLOW_FIGURES.get(kind)
+            if name is not None and period.first <= day <= period.last and count:
+                cell = cells.setdefault((unit_id, service_id), Figures())
+                setattr(cell, name, getattr(cell, name) + count)
+
+
+def _add_direct_counts(cells, period: Period, unit_ids):
+    """Figures counted straight from their own rows (changed outside fire(), so not flows): digitised results
+    and the national portal's deliveries."""
+    for name, stmt in (("digitised_results", digitised_results_statement(period, unit_ids)),
+                       ("national_synced", national_synced_statement(period, unit_ids))):
+        if stmt is None:
+            continue
+        for unit_id, service_id, count in db.session.execute(stmt):
+            if count:
+                cell = cells.setdefault((unit_id, service_id), Figures())
+                setattr(cell, name, getattr(cell, name) + int(count))
 
 
 def _add_ratings(cells, rows):
@@ -309,6 +369,8 @@ def cells_from_flows(period: Period, unit_ids: list[int] | None) -> dict[tuple[i
             setattr(cell, name, total((name,), 1))
         for name in RATING_VALUES:
             setattr(cell, name, total((name,), 1))
+        for kind, name in FLOW_FIGURES.items():
+            setattr(cell, name, total((kind,), 1))
         open_at_end = total(flows_module.RECEIVED, 2) - total(flows_module.CLOSED, 2)
         waiting, overdue, on_time = open_now.get(key, (0, 0, 0))
         closed_since = open_at_end - (waiting + overdue + on_time)
@@ -318,6 +380,7 @@ def cells_from_flows(period: Period, unit_ids: list[int] | None) -> dict[tuple[i
         cell.in_progress_on_time = on_time + closed_since - closed_since_overdue
         if not cell.is_empty:
             cells[key] = cell
+    _add_direct_counts(cells, period, unit_ids)
     return cells
 
 

@@ -13,10 +13,10 @@ from ..extensions import csrf, db
 from ..models import Application
 from ..operations import Invalid, NotFound
 from ..operations.calendar import current_calendar
+from ..operations.inbox import (DUE_FILTERS, PER_PAGE, InboxFilters, due_badge, inbox_counts, inbox_query,
+                                unit_register_query)
 from ..timeutil import vn_today
 from .desk import assignable_handlers
-from .inbox import (DUE_FILTERS, PER_PAGE, InboxFilters, due_badge, inbox_counts, inbox_query,
-                    unit_register_query)
 
 blp = Blueprint("api_staff", __name__, url_prefix="/api/v1/staff", description="Bàn làm việc của cán bộ")
 csrf.exempt(blp)

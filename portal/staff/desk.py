@@ -9,7 +9,7 @@ from ..auth.permissions import can_assign_handler, can_be_handler_of
 from ..extensions import db
 from ..models import User
 from ..operations.catalogue import definition_of
-from ..workflows_registry import get_workflow
+from ..workflows_registry import workflow_of
 from ..event_labels import extra_action_label
 
 
@@ -69,7 +69,7 @@ class HistoryRow:
 
 
 def history_rows(application) -> list[HistoryRow]:
-    workflow = get_workflow(application.workflow)
+    workflow = workflow_of(application)
 
     def label(state):
         return workflow.states[state].label if state in workflow.states else (state or "")
@@ -90,6 +90,6 @@ def assignable_handlers(application, actor) -> list[User]:
 
 
 def state_label(application) -> str:
-    workflow = get_workflow(application.workflow)
+    workflow = workflow_of(application)
     state = workflow.states.get(application.state)
     return state.label if state else application.state

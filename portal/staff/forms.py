@@ -36,6 +36,8 @@ class VersionField(IntegerField):
 class ActionForm(FlaskForm):
     note = TextAreaField("Nội dung, lý do", filters=[nfc], validators=[Optional(), Length(max=4000)])
     new_due_date = VietnameseDateField("Ngày hẹn trả mới", validators=[Optional()])
+    legal_basis = TextAreaField("Căn cứ pháp lý (điều, khoản, văn bản)", filters=[nfc],
+                                validators=[Optional(), Length(max=1000)])
     version = VersionField()
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -17,19 +17,18 @@ from ..formatting import vn_date
 from ..models import Application, SlaNotice, Unit, User
 from ..operations.calendar import current_calendar
 from ..timeutil import utcnow, vn_today
-from ..workflows_registry import all_workflows
+from ..workflows_registry import in_states_where
+from ..savepoints import savepoint
 
 log = logging.getLogger(__name__)
 DIGEST_TEMPLATE = "sla_digest"  # templates/emails/sla_digest.txt
 
 
 def clock_running():
-    """The application waits in a state whose clock runs (per its own workflow), not paused, not finished."""
-    per_workflow = [and_(Application.workflow == name,
-                         Application.state.in_([s.name for s in workflow.states.values() if s.clock]))
-                    for name, workflow in all_workflows().items()]
-    return (or_(*per_workflow), Application.paused_at.is_(None), Application.completed_at.is_(None),
-            Application.due_date.is_not(None))
+    """The application waits in a state whose clock runs (per the definition it runs under), not paused, not
+    finished."""
+    return (in_states_where(lambda state: state.clock), Application.paused_at.is_(None),
+            Application.completed_at.is_(None), Application.due_date.is_not(None))
 
 
 def flag_overdue(today: date, now: datetime) -> list[int]:
@@ -92,7 +91,7 @@ def _claim(unit_id: int, day: date, now: datetime) -> bool:
     if db.session.get(SlaNotice, (unit_id, day)) is not None:
         return False
     try:
-        with db.session.begin_nested():
+        with savepoint(db.session):
             db.session.add(SlaNotice(unit_id=unit_id, day=day, sent_at=now))
     except IntegrityError:
         return False
@@ -110,7 +109,7 @@ def _row(application, today: date, calendar) -> dict:
     """Plain values only: the e-mail may be rendered after the commit, or by a worker."""
     late = calendar.working_days_between(application.due_date, today) if application.due_date < today else 0
     return {"code": application.code or f"#{application.id}", "service": application.service_version.name,
-            "applicant": application.applicant.full_name, "due_date": vn_date(application.due_date),
+            "applicant": application.applicant_full_name, "due_date": vn_date(application.due_date),
             "days_late": late, "url": _url("staff.application", application_id=application.id)}
 
 

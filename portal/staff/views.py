@@ -1,5 +1,6 @@
 """The staff desk pages: the inbox, the unit's register, the application desk with its actions, handler
-assignment and the attachments. Views check access, call an operation and commit once."""
+assignment and the attachments. Views check access and call an operation; the request commits once
+(portal/unit_of_work.py)."""
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,16 +11,18 @@ from ..extensions import db
 from ..models import Application
 from ..operations import Conflict, Invalid, NotFound
 from ..operations.calendar import current_calendar
+from ..models import APPLICATION_STATES
+from ..operations.inbox import (CHANNEL_LABELS, PER_PAGE, DUE_FILTERS, InboxFilters, due_badge, inbox_counts,
+                                inbox_query, service_choices, services_waiting, state_labels,
+                                unit_register_query, waiting_states)
 from ..operations.processing import assign_handler, perform
 from ..operations.transitions import available_actions
-from ..payments.operations import record_desk_payment
 from ..timeutil import vn_today
+from ..unit_of_work import refusal_into
 from ..views_common import send_attachment
-from ..workflows_registry import get_workflow
+from ..workflows_registry import workflow_of
 from . import desk
 from .forms import ActionForm, AssignForm
-from .inbox import (PER_PAGE, DUE_FILTERS, InboxFilters, due_badge, inbox_counts, inbox_query,
-                    services_waiting, state_labels, unit_register_query, waiting_states)
 
 bp = Blueprint("staff", __name__, url_prefix="/can-bo")
 
@@ -53,14 +56,16 @@ def _page_number() -> int:
 @staff_required
 def inbox():
     user = current_user._get_current_object()
-    filters = InboxFilters.from_args(request.args, user)
+    # A refused filter value is left out and named beside its field (422): a stale bookmark still opens.
+    filters, errors = InboxFilters.parse(request.args, user)
     today, calendar = vn_today(), current_calendar()
     page = db.paginate(inbox_query(user, filters, today, calendar), page=_page_number(), per_page=PER_PAGE,
                        error_out=False)
     return render_template(
         "staff/inbox.html", page=page, filters=filters, counts=inbox_counts(user, today, calendar),
         states=waiting_states(user), labels=state_labels(), services=services_waiting(user),
-        due_filters=DUE_FILTERS, badge=lambda a: due_badge(a, today, calendar))
+        due_filters=DUE_FILTERS, channels=CHANNEL_LABELS, errors=errors,
+        badge=lambda a: due_badge(a, today, calendar)), 422 if errors else 200
 
 
 @bp.get("/ho-so")
@@ -68,11 +73,14 @@ def inbox():
 def unit_register():
     user = current_user._get_current_object()
     code = (request.args.get("code") or "").strip()[:60]
+    filters, errors = InboxFilters.parse(request.args, user, register=True)
     today, calendar = vn_today(), current_calendar()
-    page = db.paginate(unit_register_query(user, code), page=_page_number(), per_page=PER_PAGE,
-                       error_out=False)
-    return render_template("staff/unit_register.html", page=page, code=code, labels=state_labels(),
-                           badge=lambda a: due_badge(a, today, calendar))
+    page = db.paginate(unit_register_query(user, code, filters, today, calendar), page=_page_number(),
+                       per_page=PER_PAGE, error_out=False)
+    return render_template("staff/unit_register.html", page=page, code=code, filters=filters, errors=errors,
+                           labels=state_labels(), states=APPLICATION_STATES, services=service_choices(),
+                           channels=CHANNEL_LABELS, due_filters=DUE_FILTERS,
+                           badge=lambda a: due_badge(a, today, calendar)), 422 if errors else 200
 
 
 def _render_desk(application, *, failed_action=None, failed_form=None, assign_form=None, alert=None,
@@ -97,7 +105,7 @@ def _render_desk(application, *, failed_action=None, failed_form=None, assign_fo
         assign_form = None
     today, calendar = vn_today(), current_calendar()
     html = render_template(
-        "staff/application.html", application=application, workflow=get_workflow(application.workflow),
+        "staff/application.html", application=application, workflow=workflow_of(application),
         state_label=desk.state_label(application), data_rows=desk.data_rows(application),
         document_rows=desk.document_rows(application), history=desk.history_rows(application),
         transitions=transitions, forms=forms, failed_action=failed_action, assign_form=assign_form,
@@ -112,13 +120,9 @@ def application(application_id):
 
 
 def _perform(application, action, user, form):
-    if action == "pay":
-        # Taking the fee at the desk is a payment first (its row, the paid time, the receipt's details);
-        # the payments feature records it and fires `pay` itself.
-        return record_desk_payment(application, user, note=form.note.data or "",
-                                   expected_version=form.version.data)
+    # `pay` too: the payments feature registers what taking the fee at the desk does (processing.performs).
     return perform(application, action, user, version=form.version.data, note=form.note.data or "",
-                   new_due_date=form.new_due_date.data)
+                   new_due_date=form.new_due_date.data, legal_basis=form.legal_basis.data)
 
 
 @bp.post("/ho-so/<int:application_id>/thao-tac/<action>")
@@ -129,23 +133,15 @@ def fire_action(application_id, action):
     if not form.validate_on_submit():
         return _render_desk(application, failed_action=action, failed_form=form,
                             alert="Vui lòng kiểm tra lại thông tin của thao tác.", status=422)
-    try:
+    with refusal_into(form, catch=(Conflict, Invalid), category=None) as refused:
         _perform(application, action, current_user._get_current_object(), form)
-    except Conflict as exc:
+        flash(f"Đã thực hiện «{workflow_of(application).action_label(action)}».", "success")
+        return redirect(url_for("staff.application", application_id=application.id), code=303)
+    if isinstance(refused.error, Conflict):
         # Nothing of the refused attempt is kept; the page shows what the other person did.
-        db.session.rollback()
-        return _render_desk(application, alert=exc.message, status=409)
-    except Invalid as exc:
-        db.session.rollback()
-        for name, messages in exc.errors.items():
-            field = getattr(form, name, None)
-            if field is not None:
-                field.errors = list(field.errors) + list(messages)
-        return _render_desk(application, failed_action=action, failed_form=form, alert=exc.message,
-                            status=422)
-    db.session.commit()
-    flash(f"Đã thực hiện «{get_workflow(application.workflow).action_label(action)}».", "success")
-    return redirect(url_for("staff.application", application_id=application.id), code=303)
+        return _render_desk(application, alert=refused.error.message, status=409)
+    return _render_desk(application, failed_action=action, failed_form=form, alert=refused.error.message,
+                        status=422)
 
 
 @bp.post("/ho-so/<int:application_id>/phan-cong")
@@ -155,23 +151,18 @@ def assign(application_id):
     form = AssignForm()
     if not form.validate_on_submit():
         return _render_desk(application, assign_form=form, alert="Vui lòng chọn chuyên viên.", status=422)
-    try:
+    with refusal_into(form, fallback="handler", catch=(Conflict, Invalid), category=None) as refused:
         assign_handler(application, current_user._get_current_object(), form.handler.data,
                        version=form.version.data)
-    except Conflict as exc:
-        db.session.rollback()
-        return _render_desk(application, alert=exc.message, status=409)
-    except Invalid as exc:
-        db.session.rollback()
-        form.handler.errors = list(form.handler.errors) + exc.errors.get("handler", [exc.message])
-        return _render_desk(application, assign_form=form, alert=exc.message, status=422)
-    db.session.commit()
-    flash(f"Đã phân công chuyên viên {application.handler.full_name} xử lý hồ sơ.", "success")
-    return redirect(url_for("staff.application", application_id=application.id), code=303)
+        flash(f"Đã phân công chuyên viên {application.handler.full_name} xử lý hồ sơ.", "success")
+        return redirect(url_for("staff.application", application_id=application.id), code=303)
+    if isinstance(refused.error, Conflict):
+        return _render_desk(application, alert=refused.error.message, status=409)
+    return _render_desk(application, assign_form=form, alert=refused.error.message, status=422)
 
 
 @bp.get("/ho-so/<int:application_id>/tep/<int:attachment_id>")
 @staff_required
 def attachment(application_id, attachment_id):
-    return send_attachment(_visible(application_id), attachment_id,
-                           as_download=request.args.get("tai-ve") == "1")
+    # Always a download: a file a stranger uploaded never opens inside the officer's browser session.
+    return send_attachment(_visible(application_id), attachment_id, as_download=True)

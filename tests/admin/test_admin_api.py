@@ -36,7 +36,8 @@ def test_admin_api_units_staff_calendar_services(client, db, demo):
     toml = client.get("/api/v1/admin/services/dang-ky-khai-tu.toml", headers=headers).get_data(as_text=True)
     same = client.post("/api/v1/admin/services", headers=headers, json={"toml": toml})
     assert same.status_code == 200 and same.get_json()["created"] is False
-    changed_toml = toml.replace("processing_days = 1", "processing_days = 2")
+    changed_toml = toml.replace("processing_days = 0", "processing_days = 2")  # same-day service (0)
+    assert changed_toml != toml
     assert client.post("/api/v1/admin/services", headers=headers,
                        json={"toml": changed_toml}).get_json()["version"] == 2
     merged = client.post("/api/v1/admin/units/dong-da/merge", headers=headers, json={"into": "tich-son"})

@@ -48,6 +48,11 @@ def test_staff_lifecycle_is_logged(client, db, demo):
     new_password = re.search(r'id="temporary-password">([^<]+)<', reset.get_data(as_text=True)).group(1)
     client.post(f"/quan-tri/can-bo/{person.id}/mo-khoa", data={"csrf_token": token})
     assert _audit(db, "staff.reset_password") and _audit(db, "staff.activate")
+    # Every row points at the account by id, not by its e-mail, and the account's page lists them all.
+    rows = db.session.execute(select(AuditLog).where(AuditLog.action.like("staff.%"))).scalars().all()
+    assert {(a.target_user_id, a.target) for a in rows} == {(person.id, f"user:{person.id}")}
+    page = client.get(f"/quan-tri/can-bo/{person.id}").get_data(as_text=True)
+    assert all(f"<code>{a.action}</code>" in page for a in rows)
     other = client.application.test_client()
     login(other, "lan.nguyen@vinhphuc.gov.vn", new_password)
 
@@ -60,7 +65,7 @@ def test_staff_form_errors_leave_nothing(client, db, demo):
     assert not _audit(db, "staff.create")
 
 
-TOML_CHANGE = ('processing_days = 1', 'processing_days = 2')
+TOML_CHANGE = ('processing_days = 0', 'processing_days = 2')  # birth registration is a same-day service
 
 
 def test_service_edit_preview_and_publish_keeps_open_applications_on_their_version(client, db, demo):

@@ -14,7 +14,8 @@ def test_merge_moves_open_applications_with_an_event_and_the_staff(client, db, d
     processing = make_application(db, citizen, unit_slug="dong-van")
     fire(processing, "accept", demo.staff("receiver", "dong-van"))
     finished = make_application(db, citizen, unit_slug="dong-van")
-    fire(finished, "refuse", demo.staff("receiver", "dong-van"), note="Không thuộc thẩm quyền")
+    fire(finished, "refuse", demo.staff("receiver", "dong-van"), note="Không thuộc thẩm quyền",
+         inputs={"legal_basis": "Điều 9 Nghị định số 118/2025/NĐ-CP"})
     db.session.commit()
     versions = {a.id: a.version for a in (waiting, processing, finished)}
     due_date = processing.due_date
@@ -75,9 +76,11 @@ def test_switch_to_two_levels(db, demo):
         == {province.id}
     assert not demo.unit("yen-lac").active and demo.unit("yen-lac").merged_into_id == province.id
     db.session.refresh(forwarded)
-    assert forwarded.current_unit_id == province.id and forwarded.unit_id == demo.unit("tam-hong").id
+    # the district's procedure is decided by the commune now: the forwarded file goes back to it
+    assert forwarded.current_unit_id == demo.unit("tam-hong").id and forwarded.unit_id == demo.unit("tam-hong").id
     assert forwarded.events[-1].action == "reorganize"
-    assert demo.staff("leader", "yen-lac").unit_id == province.id
+    assert demo.staff("leader", "yen-lac").unit_id == demo.unit("tam-hong").id  # the district's successor
+    assert demo.unit("tam-hong").former_code == "000.21.31.H62" and demo.unit("tam-hong").code != "000.21.31.H62"
 
 
 def test_unit_create_and_edit_pages(client, db, demo):

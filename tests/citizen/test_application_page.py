@@ -239,7 +239,8 @@ def test_fee_waiting_page_asks_to_pay(client, db, demo, citizen):
 
 def test_refusal_reason_is_shown(client, db, demo, citizen, submitted):
     fire_as(db, submitted, "refuse", demo.staff("receiver", "tam-hong"),
-            note="Không thuộc thẩm quyền của xã Tam Hồng.")
+            note="Không thuộc thẩm quyền của xã Tam Hồng.",
+            inputs={"legal_basis": "Điều 9 Nghị định số 118/2025/NĐ-CP"})
     html = client.get(f"/ho-so/{submitted.id}").get_data(as_text=True)
     assert "Hồ sơ bị từ chối tiếp nhận" in html and "Không thuộc thẩm quyền của xã Tam Hồng." in html
 

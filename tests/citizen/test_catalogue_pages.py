@@ -60,7 +60,7 @@ def test_procedure_page_tells_everything_needed_to_apply(client, demo):
     page = client.get("/thu-tuc/dang-ky-khai-sinh")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    for text in ("Đăng ký khai sinh", "1.001193", "Giấy chứng sinh", "Bắt buộc", "1 ngày làm việc",
+    for text in ("Đăng ký khai sinh", "1.001193", "Giấy chứng sinh", "Bắt buộc", "Trong ngày (hồ sơ nhận sau 15 giờ",
                  "Miễn phí", "Luật Hộ tịch số 60/2014/QH13", "Mức độ 4", "toàn trình trực tuyến",
                  "Ủy ban nhân dân xã Tam Hồng", "Ủy ban nhân dân phường Đống Đa", "Giấy khai sinh",
                  "Nộp hồ sơ trực tuyến"):
@@ -82,9 +82,15 @@ def test_district_procedure_received_at_the_commune_lists_communes(client, demo)
     assert "Ủy ban nhân dân xã Tam Hồng" in html
 
 
-def test_unknown_procedure_is_404(client, demo):
+def test_unknown_procedure_is_404(client, demo, citizen):
     assert client.get("/thu-tuc/khong-co").status_code == 404
-    assert client.get("/thu-tuc/khong-co/nop-ho-so").status_code in (302, 404)
+    assert client.get("/thu-tuc/khong-co/nop-ho-so").status_code == 404
+
+
+def test_applying_to_an_unknown_procedure_asks_to_sign_in_first(client, demo):
+    response = client.get("/thu-tuc/khong-co/nop-ho-so")
+    assert response.status_code == 302
+    assert "/dang-nhap" in response.headers["Location"]
 
 
 def test_procedure_is_within_three_clicks_of_home(client, demo):

@@ -7,8 +7,10 @@ import pytest
 
 
 def pdf_text(pdf: bytes) -> str:
-    """The text of a PDF, NFC-normalised, with runs of white space folded (layout may wrap lines)."""
-    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=pdf,
+    """The text of a PDF, NFC-normalised, with runs of white space folded (layout may wrap lines). In the
+    order it was written (-raw): a table cell wrapped on several lines stays together, where -layout
+    interleaves the cells side by side (the 14 columns of the register, form 07)."""
+    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf,
                          capture_output=True, check=True)
     text = unicodedata.normalize("NFC", out.stdout.decode("utf-8"))
     return " ".join(text.split())

@@ -97,12 +97,14 @@ def test_supplement_refusal_apology_and_denial(db, flow, demo):
     assert receiver.full_name in text
 
     flow.submitted(citizen=demo.citizen2)
-    flow.fire("refuse", receiver, note="Hồ sơ không thuộc thẩm quyền của xã")
+    flow.fire("refuse", receiver, note="Hồ sơ không thuộc thẩm quyền của xã",
+              inputs={"legal_basis": "Điều 13 Luật Hộ tịch năm 2014"})
     [refusal] = flow.documents("refusal")
     assert "Hồ sơ không thuộc thẩm quyền của xã" in pdf_text(read_document(refusal))
     assert refusal.holder_name == demo.citizen2.full_name
 
-    application = _accepted(flow, demo)
+    # Three working days: a same-day service leaves no working day for the apology's "before due" rule.
+    application = _accepted(flow, demo, service_slug="xac-nhan-tinh-trang-hon-nhan")
     due = application.due_date
     from portal.operations.calendar import current_calendar
     calendar = current_calendar()
@@ -110,6 +112,7 @@ def test_supplement_refusal_apology_and_denial(db, flow, demo):
     assert new_due > due
     flow.fire("reschedule", demo.staff("handler", "tam-hong"), note="Cần xác minh thêm",
               inputs={"new_due_date": new_due.isoformat()})
+    flow.fire("approve_reschedule", demo.staff("leader", "tam-hong"))  # form 04 is signed by the leader
     [apology] = flow.documents("apology")
     text = pdf_text(read_document(apology))
     from portal.formatting import vn_date_long

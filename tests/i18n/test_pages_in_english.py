@@ -46,7 +46,7 @@ def test_catalogue_in_english(client, demo):
     assert "All 6 procedures" in text
     assert "Birth registration" in text and "Marital status confirmation" in text
     assert "Commune level" in text and "District level" in text
-    assert "1 working day" in text and "working days" in text
+    assert "Same day (received after 15:00" in text and "working days" in text
     assert "Thủ tục hành chính" not in text and "ngày làm việc" not in text
 
 
@@ -61,7 +61,7 @@ def test_procedure_page_in_english(client, demo):
     text = page_text(client, "/thu-tuc/dang-ky-khai-sinh")
     assert '<h1 class="h3">Birth registration</h1>' in text
     for english in ("Apply online", "Documents to provide", "Birth notice", "Required", "Processing time:",
-                    "1 working day", "Free", "People's Committee (commune level)",
+                    "Same day (received after 15:00", "Free", "People's Committee (commune level)",
                     "One-stop desk (commune level)", "Level 4: Fully online", "Where to apply",
                     "Legal basis"):
         assert english in text, english

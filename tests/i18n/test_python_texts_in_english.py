@@ -196,7 +196,7 @@ def test_registration_checks_in_english(client, demo):
         "Invalid mobile number (10 digits starting with 03, 05, 07, 08 or 09)."
     assert error_beside(text, "national_id") == "The personal identification number has exactly 12 digits."
     assert error_beside(text, "password") == \
-        "The password needs at least 8 characters, with both letters and digits."
+        "The password needs at least 10 characters, with both letters and digits."
 
 
 def test_registration_is_confirmed_in_english(client, demo):

@@ -31,9 +31,11 @@ def test_services_load_reports_refused_files_and_keeps_the_others(app, db, tmp_p
     shutil.copytree(app.config["SERVICES_DIR"], folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     (folder / "hong.toml").write_text('code = "1.000001"\nslug = "hong"\nonline_level = 7\n', encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["services", "load", "--dir", str(folder)])
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # the portal still starts (`make run`); --strict fails (CI)
     assert "6 published, 0 unchanged, 1 refused" in result.output
-    assert "hong.toml" in result.output
+    assert "file=hong.toml key=" in result.output
+    strict = app.test_cli_runner().invoke(args=["services", "load", "--strict", "--dir", str(folder)])
+    assert strict.exit_code == 1 and "0 published, 6 unchanged, 1 refused" in strict.output
     again = app.test_cli_runner().invoke(args=["services", "load"])
     assert "0 published, 6 unchanged, 0 refused" in again.output and again.exit_code == 0
 

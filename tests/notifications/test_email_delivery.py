@@ -92,6 +92,8 @@ def test_a_new_due_date_is_announced_with_an_apology(app, db, demo, mail_to):
     new_due = next_working_day_after(old_due)
     step(db, application, "reschedule", demo.staff("handler", UNIT),
          note="Cần xác minh thêm tại nơi cư trú trước đây.", inputs={"new_due_date": new_due.isoformat()})
+    # The officer's request tells the citizen nothing; the leader's approval issues the letter and the mail.
+    step(db, application, "approve_reschedule", demo.staff("leader", UNIT))
     message = mail_to.wait_for(3)[2]
     assert message["subject"] == f"Hồ sơ {application.code}: thay đổi ngày hẹn trả kết quả"
     body = text_of(message)
@@ -103,7 +105,7 @@ def test_a_new_due_date_is_announced_with_an_apology(app, db, demo, mail_to):
 def test_a_refusal_gives_the_reason(app, db, demo, mail_to):
     application = submitted(db, demo)
     step(db, application, "refuse", demo.staff("receiver", UNIT),
-         note="Thủ tục không thuộc thẩm quyền của xã.")
+         note="Thủ tục không thuộc thẩm quyền của xã.", inputs={"legal_basis": "Điều 9 Nghị định số 118/2025/NĐ-CP"})
     message = mail_to.wait_for(2)[1]
     assert message["subject"] == f"Hồ sơ {application.code} không được tiếp nhận"
     assert "Lý do: Thủ tục không thuộc thẩm quyền của xã." in text_of(message)

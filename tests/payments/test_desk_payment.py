@@ -93,3 +93,19 @@ def test_the_api_records_a_desk_payment_with_optimistic_locking(app, db, demo, c
     db.session.rollback()
     assert awaiting.state == "processing"
     assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
+
+
+def test_a_fee_confirmed_online_meanwhile_is_not_taken_again_at_the_desk(app, db, demo, client, awaiting):
+    # The gateway's confirmation is stored while the receiver's page still shows the fee as due: the database
+    # holds one paid payment per application, and the receiver is told (409), not shown a 500.
+    from portal.timeutil import utcnow
+    db.session.add(Payment(application_id=awaiting.id, provider="vnpay", txn_ref="HSMEANWHILE", state="paid",
+                           amount=awaiting.fee_amount, paid_at=utcnow(), created_at=utcnow()))
+    db.session.commit()
+    headers = api_token(client, demo.staff("receiver", UNIT).email)
+    answer = client.post(f"/api/v1/applications/{awaiting.id}/payments/desk", json={"version": awaiting.version},
+                         headers=headers)
+    assert answer.status_code == 409 and answer.get_json()["code"] == "already_paid"
+    db.session.rollback()
+    assert [p.provider for p in db.session.scalars(select(Payment))] == ["vnpay"]
+    assert awaiting.state == "awaiting_payment"

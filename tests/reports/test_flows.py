@@ -62,7 +62,9 @@ def test_fire_keeps_the_flows_a_rebuild_would_write(app, db, demo, seed):
         if not choices:
             continue
         person, transition = rng.choice(choices)
-        fire(application, transition.action, person, note="Ghi chú kiểm thử")
+        # legal_basis: a refusal cites its provision (form 03); other actions ignore it.
+        fire(application, transition.action, person, note="Ghi chú kiểm thử",
+             inputs={"legal_basis": "Điều 9 Nghị định số 118/2025/NĐ-CP"})
         db.session.commit()
         if application.state == "completed" and rng.random() < 0.7:
             try:

@@ -125,7 +125,9 @@ def test_summary_api_has_the_design_shape(client, db, demo, data):
     empty = client.get("/api/v1/reports/summary", query_string={"from": "2020-01-01", "to": "2020-01-31"},
                        headers=headers).get_json()
     assert set(empty) == {"received", "resolved", "in_progress", "waiting_citizen", "refused", "withdrawn",
-                          "on_time_rate", "online_rate", "satisfaction"}
+                          "on_time_rate", "online_rate", "satisfaction", "digitised", "paid_online",
+                          "average_days", "national_synced"}
+    assert empty["average_days"] is None and empty["digitised"] == {"applications": 0, "results": 0}
     assert empty["on_time_rate"] is None and empty["received"] == {"carried_over": 0, "online": 0,
                                                                    "counter": 0}
 

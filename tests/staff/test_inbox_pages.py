@@ -94,7 +94,7 @@ def test_mine_filter_shows_what_was_assigned_to_me(client, db, demo, desk):
 
 
 def test_inbox_pages_by_fifty(client, db, demo, monkeypatch):
-    from portal.staff import inbox
+    from portal.operations import inbox
     monkeypatch.setattr(inbox, "PER_PAGE", 2)
     from portal.staff import views
     monkeypatch.setattr(views, "PER_PAGE", 2)
@@ -109,7 +109,7 @@ def test_inbox_pages_by_fifty(client, db, demo, monkeypatch):
 
 
 def test_the_real_page_size_is_fifty():
-    from portal.staff.inbox import PER_PAGE
+    from portal.operations.inbox import PER_PAGE
     assert PER_PAGE == 50
 
 

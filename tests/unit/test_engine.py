@@ -129,7 +129,28 @@ def test_reschedule_stays_in_place(commune):
     for state in ("processing", "awaiting_approval"):
         decision = commune.decide(state, "reschedule", "handler", AT_UNIT, RUNNING, inputs)
         assert decision.to_state == state
-        assert decision.effects == ("set_new_due_date", "issue_apology", "notify_citizen")
+        assert decision.effects == ("record_reschedule_request",)  # a request: the leader approves it
+        requested = Facts(received=True, working_days_left=3, fired={"reschedule": 1})
+        approval = commune.decide(state, "approve_reschedule", "leader", AT_UNIT, requested, {"note": ""})
+        assert approval.to_state == state
+        assert approval.effects == ("take_reschedule_request", "set_new_due_date", "issue_apology",
+                                    "notify_citizen")
+
+
+def test_approve_reschedule_needs_a_pending_request(commune):
+    error = refusal(commune, "processing", "approve_reschedule", "leader", AT_UNIT, RUNNING, {"note": ""})
+    assert error.code == "condition" and "đề nghị gia hạn" in error.message
+    assert refusal(commune, "processing", "approve_reschedule", "handler", AT_UNIT,
+                   Facts(received=True, working_days_left=3, fired={"reschedule": 1}),
+                   {"note": ""}).code == "wrong_role"
+
+
+def test_received_withdrawal_issues_the_stop_notice(commune):
+    cases = ((Facts(), ()), (RUNNING, ("issue_stop_notice",)))
+    for facts, notice in cases:
+        decision = commune.decide("supplement_requested", "withdraw", "citizen", {"applicant"}, facts,
+                                  {"note": ""})
+        assert tuple(e for e in decision.effects if e == "issue_stop_notice") == notice
 
 
 # -- decide(): each refusal code ----------------------------------------------------------------
@@ -203,6 +224,9 @@ def test_missing_note(commune):
         error = refusal(commune, "submitted", "refuse", "receiver", AT_UNIT, Facts(), inputs)
         assert error.code == "missing_input" and error.field == "note"
     note = {"note": "Không thuộc thẩm quyền"}
+    error = refusal(commune, "submitted", "refuse", "receiver", AT_UNIT, Facts(), note)
+    assert error.code == "missing_input" and error.field == "legal_basis"  # form 03 cites the provision
+    note["legal_basis"] = "Điều 9 Nghị định số 118/2025/NĐ-CP"
     assert commune.decide("submitted", "refuse", "receiver", AT_UNIT, Facts(), note).to_state == "refused"
 
 
@@ -238,7 +262,7 @@ def test_commune_forwards_and_may_not_decide(liaison):
     assert error.code == "condition"
     forward = liaison.decide("processing", "forward", "receiver", AT_UNIT, at_commune, {})
     assert forward.to_state == "forwarded"
-    assert forward.effects == ("move_to_parent", "record_handover", "notify_citizen")
+    assert forward.effects == ("move_to_deciding_unit", "record_handover", "notify_citizen")
 
 
 def test_district_accepts_the_transfer_then_decides(liaison):

@@ -1,12 +1,10 @@
 import copy
 import json
 import pickle
+import re
 import shutil
-import subprocess
-import sys
 import tomllib
 import unicodedata
-from pathlib import Path
 
 import pytest
 
@@ -123,6 +121,8 @@ def test_toml_round_trip(path):
     exported = to_toml(service)
     assert load_text(exported, path.name) == service
     assert tomllib.loads(exported) == to_dict(service)
+    # Written again from what it reads back, the file does not drift.
+    assert to_toml(load_text(exported, path.name)) == exported
 
 
 def test_toml_round_trip_of_awkward_text():
@@ -164,7 +164,10 @@ def test_hash_ignores_layout_but_not_meaning():
     original = load_file(path)
     relaid = load_text("# một chú thích mới\n\n" + text.replace("fee = 0", "fee    =    0"), path.name)
     assert relaid.source_hash == original.source_hash
-    changed = load_text(text.replace("processing_days = 1", "processing_days = 2"), path.name)
+    one_day_more = re.sub(r"(?m)^processing_days = (\d+)$",
+                          lambda m: f"processing_days = {int(m.group(1)) + 1}", text, count=1)
+    assert one_day_more != text
+    changed = load_text(one_day_more, path.name)
     assert changed.source_hash != original.source_hash
 
 
@@ -355,12 +358,3 @@ def test_parse_does_not_modify_its_input():
     before = copy.deepcopy(data)
     parse(data, "xac-nhan.toml")
     assert data == before
-
-
-def test_services_package_stays_free_of_flask_and_the_database():
-    code = ("import sys, services.loader, services.forms, services.search, services.fees; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'flask', 'flask_wtf', 'sqlalchemy', 'flask_sqlalchemy', 'portal'}))")
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

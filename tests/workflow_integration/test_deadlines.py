@@ -121,9 +121,12 @@ def test_reschedule_sets_the_new_date_and_keeps_the_old_one_in_the_event(client,
     new = _calendar().add_working_days(old + timedelta(days=1), 3)
     api.ok(staff("leader", TH), application, "reschedule", "Chờ xác minh từ địa phương khác.",
            new_due_date=new.isoformat())
+    assert fresh(db, application).due_date == old  # asked for; the leader's approval sets it
+    api.ok(staff("leader", TH), application, "approve_reschedule")
     application = fresh(db, application)
     assert application.due_date == new
     event = application.events[-1]
     assert event.details["previous_due_date"] == old.isoformat()
     assert event.details["due_date"] == new.isoformat()
-    assert event.note == "Chờ xác minh từ địa phương khác."
+    assert event.action == "approve_reschedule"
+    assert application.events[-2].note == "Chờ xác minh từ địa phương khác."  # the request says why

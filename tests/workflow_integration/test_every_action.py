@@ -41,6 +41,7 @@ SCENARIOS = [
         s(f"leader.{TH}", "return_to_handler", "processing", TH, "Bổ sung ý kiến thẩm định."),
         s(f"handler.{TH}", "submit_for_approval", "awaiting_approval", TH),
         s(f"leader.{TH}", "reschedule", "awaiting_approval", TH, "Cần xác minh thêm.", new_date=True),
+        s(f"leader.{TH}", "approve_reschedule", "awaiting_approval", TH),
         s(f"leader.{TH}", "approve", "result_ready", TH),
         s(f"receiver.{TH}", "deliver", "completed", TH),
     )),
@@ -56,6 +57,7 @@ SCENARIOS = [
         s(f"handler.{TH}", "request_supplement", "supplement_requested", TH, "Thiếu giấy tờ chứng minh."),
         s("citizen", "resubmit", "processing", TH),
         s(f"receiver.{TH}", "reschedule", "processing", TH, "Chờ xác minh.", new_date=True),
+        s(f"leader.{TH}", "approve_reschedule", "processing", TH),
         s(f"handler.{TH}", "submit_for_approval", "awaiting_approval", TH),
         s(f"leader.{TH}", "deny", "denied", TH, "Không đủ điều kiện xác nhận."),
     )),
@@ -94,6 +96,7 @@ SCENARIOS = [
         s(f"receiver.{YL}", "accept", "awaiting_payment", YL),
         s(f"receiver.{YL}", "pay", "processing", YL),
         s(f"handler.{YL}", "reschedule", "processing", YL, "Chờ ý kiến phòng Quản lý đô thị.", new_date=True),
+        s(f"leader.{YL}", "approve_reschedule", "processing", YL),
         s(f"handler.{YL}", "submit_for_approval", "awaiting_approval", YL),
         s(f"leader.{YL}", "return_to_handler", "processing", YL, "Kiểm tra lại chỉ giới xây dựng."),
         s(f"handler.{YL}", "submit_for_approval", "awaiting_approval", YL),
@@ -114,6 +117,7 @@ SCENARIOS = [
         s(f"receiver.{TH}", "pay", "processing", TH),
         s(f"handler.{TH}", "forward", "forwarded", YL),
         s(f"leader.{YL}", "reschedule", "forwarded", YL, "Tồn đọng hồ sơ liên thông.", new_date=True),
+        s(f"leader.{YL}", "approve_reschedule", "forwarded", YL),
         s(f"receiver.{YL}", "accept_transfer", "processing", YL),
         s(f"handler.{YL}", "request_supplement", "supplement_requested", YL, "Thiếu hợp đồng thuê nhà."),
         s("citizen", "resubmit", "processing", YL),
@@ -205,6 +209,8 @@ def test_scenario(client, db, demo, scenario, channel):
         before = fresh(db, application)
         from_state, version, count = before.state, before.version, len(events_of(db, application))
         extra = {"new_due_date": _new_due_date(db, application)} if step.new_date else {}
+        if step.action == "refuse":  # a refusal cites its legal provision (Circular 03/2025/TT-VPCP form 03)
+            extra["legal_basis"] = "Điều 9 Nghị định số 118/2025/NĐ-CP"
         if channel == "api" or step.who == "citizen":
             response = api.fire("citizen@demo.vn" if step.who == "citizen" else f"{step.who}@demo.vn",
                                 application, step.action, step.note, **extra)
@@ -230,4 +236,8 @@ def test_scenario(client, db, demo, scenario, channel):
             assert event.unit_id == actor.unit_id
         assert event.note == (step.note or event.note)
         if step.new_date:
-            assert after.due_date.isoformat() == extra["new_due_date"]
+            # A request: the head of the agency approves the new date (approve_reschedule) before it counts.
+            assert after.due_date == before.due_date
+            requested = extra["new_due_date"]
+        if step.action == "approve_reschedule":
+            assert after.due_date.isoformat() == requested

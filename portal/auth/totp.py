@@ -1,10 +1,10 @@
 """Two-step sign-in (TOTP, RFC 6238) for administrators and leaders, with single-use recovery codes.
 
 The login view (portal/auth/views.py) checks the password, then hands over to the object registered at
-`app.extensions["dvc_second_factor"]`: `required(user)` says whether a code is needed, `begin(user,
-remember, next_url)` parks the half-signed-in person in the session and sends them to the code page (or,
-on their first sign-in, to the enrolment page with a QR code). The session is opened only when the code
-is right (`portal.auth.accounts.start_session`).
+`app.extensions["dvc_second_factor"]` by portal/auth/totp_views.py (the code pages): `required(user)` says
+whether a code is needed, `begin(user, remember, next_url)` parks the half-signed-in person in the session
+and sends them to the code page (or, on their first sign-in, to the enrolment page with a QR code). The
+session is opened only when the code is right (`portal.auth.accounts.start_session`).
 
 - Secrets are pyotp base32 strings in `User.totp_secret`; recovery codes are kept as argon2 hashes in
   `User.recovery_codes` and removed when used.
@@ -25,10 +25,10 @@ import pyotp
 import segno
 from flask import redirect, session, url_for
 
-from ..auth.passwords import hash_password, verify_password
-from ..auth.permissions import needs_second_factor
 from ..extensions import db
 from ..models import Counter, User
+from .passwords import hash_password, verify_password
+from .permissions import needs_second_factor
 
 ISSUER = "Cổng DVC Vĩnh Phúc"
 PENDING_KEY = "dvc_second_factor"
@@ -106,7 +106,7 @@ def _use_recovery_code(user: User, code: str) -> bool:
 
 
 def verify_code(user: User, code: str | None) -> bool:
-    """A current TOTP code (once) or an unused recovery code (consumed). The caller commits."""
+    """A current TOTP code (once) or an unused recovery code (consumed); the request commits."""
     if not user.totp_secret:
         return False
     cleaned = _clean(code)
@@ -179,9 +179,10 @@ class SecondFactor:
         session[PENDING_KEY] = {"uid": user.id, "st": user.session_token, "remember": bool(remember),
                                 "next": next_url, "at": time.time(), "attempts": 0}
         if user.totp_secret:
-            return redirect(url_for("admin.two_factor"))
-        return redirect(url_for("admin.two_factor_setup"))
+            return redirect(url_for("two_factor.code"))
+        return redirect(url_for("two_factor.enrol"))
 
     def verify(self, user, code: str | None) -> bool:
-        """For the API token endpoint: True when `code` is a valid TOTP or recovery code. Commit after."""
+        """For the API token endpoint: True when `code` is a valid TOTP or recovery code (the request
+        commits its use)."""
         return verify_code(user, code)

@@ -1,0 +1,42 @@
+"""gunicorn settings for the portal (`make serve`, or `gunicorn -c gunicorn.conf.py "portal:create_app()"`).
+
+Every setting can be changed from the environment, so the same file serves one machine and N servers behind
+nginx or HAProxy (README.md, "Chạy nhiều máy chủ"). gunicorn itself also reads GUNICORN_CMD_ARGS."""
+import multiprocessing
+import os
+
+import gunicorn.http.wsgi
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '5000')}")
+# The classic (2 × cores) + 1 sync workers: requests wait on the database and on argon2, not on Python.
+workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = "gthread" if threads > 1 else "sync"
+# A request slower than this is stuck (a PDF render takes seconds); the worker is replaced.
+timeout = _int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then so that a slow leak never grows (jitter: not all at once).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+limit_request_line = 8190
+limit_request_fields = 100
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")  # "-" is standard output
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Who asked (the client's address once ProxyFix has read X-Forwarded-For), what, the answer, how long (µs).
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"'
+
+# gunicorn's own reading of X-Forwarded-* (wsgi.url_scheme): only from these addresses. The application
+# decides about the client address itself, through werkzeug's ProxyFix (PROXY_FIX_X_FOR in config.py).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# The Server header names the portal, no software or version (gunicorn has no setting for it).
+gunicorn.http.wsgi.SERVER = "dvc-portal"

@@ -1,0 +1,290 @@
+"""Scale-out under kill -9: two gunicorn app servers behind HAProxy, on PostgreSQL, Redis and two rq workers,
+uploads and documents in one shared instance folder. A mixed load (citizens: draft, PDF, submit; the
+receiver: accept; the public: lookup) runs for a bounded time; one app server and one worker get SIGKILL
+mid-run. Then: every acknowledged submission exists once with its events, every job (e-mail, SMS) was done
+exactly once, every file is where its row says, and the only errors are requests the dead server took with it.
+
+    .venv/bin/python tests/scaleout/run_scaleout.py --database-url postgresql://postgres@127.0.0.1:5432/x \
+        --redis-url redis://127.0.0.1:6379/11
+
+The database's public schema and the Redis database are emptied first: give it ones of its own."""
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import checks  # noqa: E402
+from harness import (BIN, ROOT, CITIZENS, RECEIVER, Client, Ledger, Processes, Stats, accept_one,  # noqa: E402
+                     SEED_STEPS, gunicorn_argv, log, lookup_one, port_free, seed, service_inputs, submit_one, token_for,
+                     wait_until_serving)
+
+HAPROXY_CFG = """global
+    maxconn 512
+defaults
+    mode http
+    timeout connect 1s
+    timeout check 5s
+    timeout client 60s
+    timeout server 60s
+    option forwardfor
+    # A connection the dead server refuses is tried again on the other one; a request it already had is
+    # not (it may have been carried out): the client sees the 502 and decides.
+    retries 3
+    option redispatch 1
+    retry-on conn-failure
+frontend portal
+    bind 127.0.0.1:{lb}
+    default_backend app
+backend app
+    balance roundrobin
+    option httpchk GET /api/v1/units
+    http-check expect status 200
+    # A connection error marks the server down at once, not only after three failed health checks.
+    server a 127.0.0.1:{a} check inter 1s fall 3 rise 2 observe layer4 error-limit 1 on-error mark-down
+    server b 127.0.0.1:{b} check inter 1s fall 3 rise 2 observe layer4 error-limit 1 on-error mark-down
+"""
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("SCALEOUT_DATABASE_URL"), required=False)
+    parser.add_argument("--redis-url", default=os.environ.get("SCALEOUT_REDIS_URL"))
+    parser.add_argument("--port", type=int, default=6000, help="the balancer; the servers take the next two")
+    parser.add_argument("--seconds", type=float, default=40, help="length of the load")
+    parser.add_argument("--max-submissions", type=int, default=400)
+    parser.add_argument("--citizens", type=int, default=6, help="citizen threads")
+    parser.add_argument("--staff", type=int, default=2, help="receiver threads")
+    parser.add_argument("--lookups", type=int, default=2, help="public lookup threads")
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers per app server")
+    parser.add_argument("--web-threads", type=int, default=4,
+                        help="threads per gunicorn worker (gthread: the balancer's health check is answered "
+                             "while a worker renders a PDF)")
+    parser.add_argument("--keep", action="store_true", help="keep the run folder (logs, outbox)")
+    args = parser.parse_args()
+    if not args.database_url or not args.redis_url:
+        parser.error("--database-url and --redis-url (or SCALEOUT_DATABASE_URL, SCALEOUT_REDIS_URL) are needed")
+    return args
+
+
+def empty_database(url):
+    import psycopg
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as connection:
+        connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        connection.execute("CREATE SCHEMA public")
+
+
+def environment(args, instance: Path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GUNICORN_", "FLASK_"))}
+    env.update({
+        "INSTANCE_PATH": str(instance),  # shared: secret key, uploads, documents, PKI, outbox
+        "DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url,
+        "PUBLIC_URL": f"http://127.0.0.1:{args.port}",
+        "PROXY_FIX_X_FOR": "1",  # HAProxy adds X-Forwarded-For
+        # Every request comes from one loopback address: the limits stay on (in Redis, for both servers)
+        # but high enough for a load test.
+        "LOOKUP_RATE_LIMIT": "100000 per minute", "LOGIN_RATE_LIMIT": "1000 per minute",
+        "GUNICORN_MAX_REQUESTS": "0", "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),  # rq --config
+    })
+    return env
+
+
+class Load:
+    """The threads of the mixed load; they stop at the deadline or after max submissions."""
+
+    def __init__(self, args, port, tokens, staff_token, inputs, stats, ledger):
+        self.args, self.port, self.tokens, self.staff_token = args, port, tokens, staff_token
+        self.data, self.documents, self.pdf = inputs
+        self.stats, self.ledger = stats, ledger
+        self.stop = threading.Event()
+        self.threads = []
+
+    def _loop(self, step, seed):
+        client, rng = Client(self.port, self.stats), random.Random(seed)
+        while not self.stop.is_set():
+            if not step(client, rng):
+                time.sleep(0.2)
+        client.close()
+
+    def citizen(self, client, rng):
+        email, token = rng.choice(self.tokens)
+        if len(self.ledger.submitted) >= self.args.max_submissions:
+            self.stop.set()
+            return True
+        return submit_one(client, token, self.data, self.documents, self.pdf, self.ledger,
+                          CITIZENS[email]) is not None
+
+    def receiver(self, client, rng):
+        return accept_one(client, self.staff_token, self.ledger, rng)
+
+    def public(self, client, rng):
+        lookup_one(client, self.ledger, rng)
+        time.sleep(0.05)
+        return True
+
+    def start(self):
+        roles = ([self.citizen] * self.args.citizens + [self.receiver] * self.args.staff
+                 + [self.public] * self.args.lookups)
+        for number, step in enumerate(roles):
+            thread = threading.Thread(target=self._loop, args=(step, number), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def join(self):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(90)
+
+
+def drain_jobs(redis_url, timeout=100) -> dict:
+    """Waits until the queue is empty and no job is left started; a job the killed worker held is given back
+    to the queue (or failed) by the started-job registry's cleanup, as the workers' maintenance does, once
+    its heartbeat has expired."""
+    from redis import Redis
+    from rq import Queue
+    from rq.registry import FailedJobRegistry, FinishedJobRegistry, StartedJobRegistry
+    connection = Redis.from_url(redis_url)
+    queue = Queue("dvc", connection=connection)
+    started = StartedJobRegistry(queue=queue)
+    deadline = time.monotonic() + timeout
+    abandoned_seen = 0
+    while time.monotonic() < deadline:
+        started.cleanup()
+        left_started = len(started.get_job_ids())
+        abandoned_seen = max(abandoned_seen, left_started)
+        if queue.count == 0 and left_started == 0:
+            break
+        time.sleep(1)
+    finished = FinishedJobRegistry(queue=queue)
+    jobs = [job for job in queue.job_class.fetch_many(finished.get_job_ids(), connection=connection) if job]
+    by_function = {}
+    for job in jobs:
+        by_function[job.func_name] = by_function.get(job.func_name, 0) + 1
+    return {"queued": queue.count, "started": len(started.get_job_ids()),
+            "failed": len(FailedJobRegistry(queue=queue).get_job_ids()), "finished": by_function,
+            "started_at_end_of_load": abandoned_seen}
+
+
+def check_jobs(jobs: dict, mails_expected: int) -> list[str]:
+    problems = []
+    if jobs["queued"] or jobs["started"] or jobs["failed"]:
+        problems.append(f"jobs left: {jobs['queued']} queued, {jobs['started']} started, {jobs['failed']} failed")
+    for function in ("portal.notifications.mail.deliver_email", "portal.notifications.sms.deliver_sms"):
+        if jobs["finished"].get(function, 0) != mails_expected:
+            problems.append(f"{function}: {jobs['finished'].get(function, 0)} finished, {mails_expected} expected")
+    return problems
+
+
+def check_errors(stats: Stats, killed_at: float) -> list[str]:
+    """Retried attempts may only be requests in flight on the killed server (started before the kill, or
+    just after, before the balancer's health check saw it gone); nothing may fail for good."""
+    problems = []
+    window = (killed_at - 60, killed_at + 5)
+    outside = [f for f in stats.first_failures if not window[0] <= f[1] <= window[1] or f[2] < killed_at]
+    problems += [f"failed attempt outside the kill: {kind} {what}" for kind, _, _, what in outside[:5]]
+    problems += [f"error: {kind} {what}" for kind, _, what in stats.errors[:5]]
+    return problems
+
+
+def main():
+    args = arguments()
+    lb, port_a, port_b = args.port, args.port + 1, args.port + 2
+    busy = [p for p in (lb, port_a, port_b) if not port_free(p)]
+    if busy:
+        sys.exit(f"ports in use: {busy}")
+    if not shutil.which("haproxy"):
+        sys.exit("haproxy is missing: `make system-deps` (as root) installs it")
+    run_dir = Path(tempfile.mkdtemp(prefix="dvc-scaleout-"))
+    instance = run_dir / "instance"
+    env = environment(args, instance)
+    os.environ.update(env)  # this process reads the same database and folders for the checks
+    processes = Processes(run_dir)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped (SIGTERM)"))
+    started = time.monotonic()
+    try:
+        log(f"run folder {run_dir}; emptying the database and Redis")
+        empty_database(args.database_url)
+        from redis import Redis
+        Redis.from_url(args.redis_url).flushdb()
+        from portal import create_app
+        app = create_app()
+        seed(app, run_dir, SEED_STEPS[:2])  # the schema and the catalogue: what the servers boot on
+        (run_dir / "haproxy.cfg").write_text(HAPROXY_CFG.format(lb=lb, a=port_a, b=port_b))
+        for name, port in (("app-a", port_a), ("app-b", port_b)):
+            processes.start(name, gunicorn_argv(port, args.web_workers, args.web_threads), env)
+        for name in ("worker-1", "worker-2"):
+            processes.start(name, [BIN / "rq", "worker", "--url", args.redis_url, "--name", f"{name}-{os.getpid()}",
+                                   "--config", "tests.scaleout.rq_preload", "--job-monitoring-interval", "5",
+                                   "--maintenance-interval", "10", "dvc"], env)
+        processes.start("haproxy", ["haproxy", "-db", "-f", run_dir / "haproxy.cfg"], env)
+        seed(app, run_dir, SEED_STEPS[2:])  # accounts and certificates while the servers boot
+        log(f"seeded after {time.monotonic() - started:.0f} s")
+        for port, name in ((port_a, "app-a"), (port_b, "app-b")):
+            wait_until_serving(port, process=processes.running[name])
+        wait_until_serving(lb, process=processes.running["haproxy"])
+        log(f"serving after {time.monotonic() - started:.0f} s; tokens and service data")
+
+        inputs = service_inputs(app)
+        stats, ledger = Stats(), Ledger()
+        setup_client = Client(lb, stats)
+        password = app.config["DEMO_PASSWORD"]
+        tokens = [(email, token_for(setup_client, email, password)) for email in CITIZENS]
+        staff_token = token_for(setup_client, RECEIVER, password)
+        stats.requests.clear()
+
+        load = Load(args, lb, tokens, staff_token, inputs, stats, ledger)
+        load_start = time.monotonic()
+        load.start()
+        log(f"load: {args.citizens} citizens, {args.staff} receivers, {args.lookups} lookups for {args.seconds} s")
+        time.sleep(args.seconds * 0.35)
+        killed_at = time.monotonic()
+        processes.kill9("app-a")
+        log(f"SIGKILL app server A (master and workers); {len(ledger.submitted)} submissions so far")
+        time.sleep(args.seconds * 0.15)
+        processes.kill9("worker-1")
+        log("SIGKILL rq worker 1 (and its work horse)")
+        load.stop.wait(max(0.0, args.seconds - (time.monotonic() - load_start)))
+        load.join()
+        load_seconds = time.monotonic() - load_start
+        summary = stats.summary(load_seconds)
+        log(f"load over after {load_seconds:.1f} s; waiting for the jobs")
+
+        jobs = drain_jobs(args.redis_url)
+        problems, figures = checks.check_submissions(app, ledger)
+        mail_problems, mail_figures = checks.check_mails(app, instance / "outbox")
+        file_problems, file_figures = checks.check_files(app)
+        problems += mail_problems + file_problems
+        problems += check_jobs(jobs, mail_figures["mails_expected"])
+        problems += check_errors(stats, killed_at)
+        report = {"load": summary, "submissions": figures, "mails": mail_figures, "files": file_figures,
+                  "jobs": jobs, "refused_accepts_races": ledger.refused_actions,
+                  "wall_seconds": round(time.monotonic() - started, 1)}
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        print(f"scale-out: {summary['requests']} requests in {summary['seconds']} s = "
+              f"{summary['requests_per_second']}/s; p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
+              f"p99 {summary['p99_ms']} ms; {summary['retried']} retried, {summary['errors']} errors; "
+              f"{figures['acknowledged'] + figures['acknowledged_after_retry']} acknowledged submissions, "
+              f"{figures['accepted']} accepted")
+        for problem in problems:
+            print("PROBLEM:", problem)
+        print("scale-out: FAILED" if problems else "scale-out: all checks held")
+        return 1 if problems else 0
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not cut the clean-up short
+        processes.stop_all()
+        if args.keep:
+            log(f"kept {run_dir}")
+        else:
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
