@@ -57,6 +57,8 @@ lint: install
 bench: install
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/reports.py
+	env -u DATABASE_URL $(BIN)/python bench/submit.py
+	if [ -n "$$DATABASE_URL" ]; then $(BIN)/python bench/submit.py; fi  # and on PostgreSQL when given
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import Flask, abort, jsonify, request
-from sqlalchemy import (JSON, Column, DateTime, ForeignKey, Integer, String, create_engine, event, insert, select,
+from sqlalchemy import (JSON, Column, DateTime, ForeignKey, Integer, String, create_engine, event, insert,
                         update)
 from sqlalchemy.orm import DeclarativeBase, relationship, scoped_session, sessionmaker
 

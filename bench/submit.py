@@ -168,7 +168,7 @@ def cli(env, *args, log):
                    stdout=log, stderr=subprocess.STDOUT)
 
 
-def wait_until_serving(port, path, process, timeout=90):
+def wait_until_serving(port, path, process, timeout=240):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -193,7 +193,7 @@ def gunicorn(app_spec, port, workers, env, log):
     if not port_free(port):
         raise RuntimeError(f"port {port} is in use")
     argv = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), app_spec]
+            "--workers", str(workers), "--no-control-socket", app_spec]  # the control socket is per machine
     return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 

@@ -48,9 +48,11 @@ def query_words(query: str) -> list[str]:
     for word in fold(query or "").split(" "):
         word = word.strip(_EDGE)
         if _NUMBER.fullmatch(word):
-            word = word.replace(".", "")
+            if len(word.replace(".", "").lstrip("+")) >= 9:  # a phone or identification number, not "000.21"
+                word = word.replace(".", "")
             digits = word.lstrip("+")
-            if joining and len(digits) <= 4 and len(words[-1].lstrip("+")) + len(digits) <= 12:
+            if (joining and "." not in word + words[-1] and (len(digits) <= 4 or words[-1] == "+84")
+                    and len(words[-1].lstrip("+")) + len(digits) <= 12):
                 words[-1] += digits
                 continue
             joining = True
@@ -86,8 +88,8 @@ def _person(application: Application, connection) -> tuple:
 
 
 def refresh(application: Application, connection) -> None:
-    application.search_text = search_text_of(application.code, _person(application, connection),
-                                              application.data)
+    person = _person(application, connection)
+    application.search_text = search_text_of(application.code, person, application.data)
 
 
 @event.listens_for(Application, "before_insert")

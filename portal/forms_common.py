@@ -14,6 +14,11 @@ def nfc(value):
     return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else value
 
 
+def clean_number(value):
+    """An identification number typed in groups ("026 199 001 234", "026.199.001.234") as digits only."""
+    return re.sub(r"[\s.\-]", "", value) if isinstance(value, str) else value
+
+
 def normalize_mobile(value: str) -> str:
     value = re.sub(r"[\s.\-]", "", value or "")
     if value.startswith("+84"):

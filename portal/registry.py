@@ -5,9 +5,12 @@ import importlib
 PAGE_BLUEPRINTS = [
     ("portal.public.views", "bp"),
     ("portal.public.lookup", "bp"),
+    ("portal.public.verify_form", "bp"),
     ("portal.auth.views", "bp"),
     ("portal.auth.totp_views", "bp"),
+    ("portal.auth.recovery", "bp"),
     ("portal.citizen.views", "bp"),
+    ("portal.citizen.check_answers", "bp"),
     ("portal.staff.views", "bp"),
     ("portal.staff.counter", "bp"),
     ("portal.citizen.claim", "bp"),

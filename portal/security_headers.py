@@ -62,7 +62,8 @@ def install_security_headers(app) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("SESSION_COOKIE_SECURE") or request.is_secure:
             headers.setdefault("Strict-Transport-Security", HSTS)
-        if _signed_in() or request.headers.get("Authorization"):
+        # The header first: for an API call, asking Flask-Login would load the token's user a second time.
+        if request.headers.get("Authorization") or _signed_in():
             # Whatever a signed-in person sees is theirs: no shared cache or back-button copy keeps it.
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"

@@ -94,7 +94,11 @@ def current_version(name: str) -> WorkflowVersion:
 def pin_workflow(application: Application) -> None:
     """Gives the application the current definition of its workflow: at draft creation, and again at
     submission (a draft has followed no rule yet, as its service version is renewed then too)."""
-    application.workflow_version = current_version(application.workflow)
+    current = get_workflow(application.workflow)
+    pinned = application.workflow_version
+    if pinned is not None and (pinned.name, pinned.source_hash) == (current.name, current.source_hash):
+        return  # already on today's rules (a submission, usually): no query for the row it has
+    application.workflow_version = record_version(current)[0]
 
 
 def record_versions() -> tuple[list[WorkflowVersion], list[WorkflowVersion]]:

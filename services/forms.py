@@ -115,7 +115,13 @@ def _phone_filter(value):
 
 
 def _national_id_filter(value):
-    return re.sub(r"\s", "", value) if isinstance(value, str) else value
+    # Typed in groups ("026 199 001 234", "026.199.001.234"): stored as the 12 digits.
+    return re.sub(r"[\s.\-]", "", value) if isinstance(value, str) else value
+
+
+# The browser's autofill names (HTML "autocomplete") of the profile attributes a field is prefilled from.
+AUTOCOMPLETE_BY_PREFILL = {"full_name": "name", "email": "email", "phone": "tel", "date_of_birth": "bday",
+                           "address": "street-address", "national_id": "off"}
 
 
 # ---------------------------------------------------------------- validators
@@ -229,6 +235,8 @@ def _make_field(spec: FieldDef, locale: str):
     else:
         chain.append(v.Optional())
     render_kw: dict = {}
+    if spec.prefill in AUTOCOMPLETE_BY_PREFILL:
+        render_kw["autocomplete"] = AUTOCOMPLETE_BY_PREFILL[spec.prefill]
     common = {"label": label, "description": spec.help or "", "render_kw": render_kw}
 
     if spec.type in DEFAULT_MAX_LENGTH:
@@ -245,11 +253,12 @@ def _make_field(spec: FieldDef, locale: str):
         return wtf.EmailField(validators=chain, filters=[_clean_text], **common)
     if spec.type == "phone":
         chain.append(_Matches(_MOBILE, messages["phone"]))
-        render_kw.update(autocomplete="tel", inputmode="tel")
+        render_kw.update(autocomplete=render_kw.get("autocomplete", "tel"), inputmode="tel")
         return wtf.TelField(validators=chain, filters=[_clean_text, _phone_filter], **common)
     if spec.type == "national_id":
         chain.append(_Matches(_NATIONAL_ID, messages["national_id"]))
-        render_kw.update(inputmode="numeric", maxlength=12, pattern="[0-9]{12}")
+        # Room for the spaces or dots of a number typed in groups; the server keeps the 12 digits.
+        render_kw.update(inputmode="numeric", maxlength=20)
         return wtf.StringField(validators=chain, filters=[_clean_text, _national_id_filter], **common)
     if spec.type == "date":
         return _IsoDateField(validators=chain, invalid_value_message=messages["date"], **common)

@@ -48,15 +48,21 @@ def _wipe(app):
     from portal.extensions import db
     db.session.remove()
     meta = db.metadata
-    with db.engine.begin() as conn:
+    with db.engine.connect() as conn:
         if db.engine.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in meta.sorted_tables)
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            conn.commit()
         else:
-            conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
+            # SQLite ignores the pragma inside a transaction: off before the deletes, on again after their
+            # commit, so every test runs with foreign keys enforced as the portal does.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
             for table in reversed(meta.sorted_tables):
                 conn.execute(table.delete())
-            conn.execute(sa.text("PRAGMA foreign_keys=ON"))
+            conn.commit()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
     for key in ("UPLOAD_DIR", "DOCUMENT_DIR", "OUTBOX_DIR"):
         shutil.rmtree(app.config[key], ignore_errors=True)
     app.extensions.pop("dvc_service_defs", None)

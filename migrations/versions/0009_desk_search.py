@@ -65,8 +65,9 @@ def _fill():
                   applications.c.applicant_national_id, applications.c.applicant_phone, users.c.full_name,
                   users.c.national_id, users.c.phone)
         .select_from(applications.outerjoin(users, users.c.id == applications.c.applicant_id))).all()
-    updates = [{"row_id": row[0], "text": _text(row[1], (row[3] or row[6], row[4] or row[7], row[5] or row[8]),
-                                                   row[2])} for row in rows]
+    updates = [{"row_id": row[0],
+                "text": _text(row[1], (row[3] or row[6], row[4] or row[7], row[5] or row[8]), row[2])}
+               for row in rows]
     if updates:
         conn.execute(applications.update().where(applications.c.id == sa.bindparam("row_id"))
                      .values(search_text=sa.bindparam("text")), updates)

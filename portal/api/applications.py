@@ -2,8 +2,8 @@
 from flask import abort, request
 from flask_smorest import Blueprint
 
-from ..auth.permissions import can_fill_application, can_view_application, fills_at_counter, is_citizen, is_staff
-from ..extensions import csrf, db
+from ..auth.permissions import can_fill_application, can_view_application, fills_at_counter, is_citizen
+from ..extensions import csrf
 from ..operations import Invalid
 from ..operations import applications as ops
 from ..operations.catalogue import get_service
@@ -11,7 +11,7 @@ from . import counter, desk_search
 from .desk_search import LIST_HEADERS, ApplicationListQuery
 from .common import api_user, json_body, load_body, token_required
 from .schemas import (ApplicationCreate, ApplicationOut, ApplicationSummary, ApplicationUpdate, AttachmentOut,
-                      VersionIn)
+                      CounterApplicationCreate, VersionIn)
 from .serializers import application_detail, application_summary
 
 blp = Blueprint("api_applications", __name__, url_prefix="/api/v1/applications", description="Hồ sơ")
@@ -27,16 +27,17 @@ def _validated(schema, body):
 
 
 @blp.route("", methods=["POST"])
-@blp.doc(requestBody={"content": {"application/json": {"schema": ApplicationCreate}}},
-         security=[{"bearerAuth": []}])
+@blp.doc(requestBody={"content": {"application/json": {"schema": {
+    "oneOf": [ApplicationCreate, CounterApplicationCreate]}}}}, security=[{"bearerAuth": []}])
 @blp.response(201, ApplicationOut)
 @token_required
 def create():
     """Tạo hồ sơ nháp (công dân); cán bộ một cửa gửi kèm `applicant` để tiếp nhận hồ sơ trực tiếp (kênh `counter`)"""
     user = api_user()
     raw = json_body()
-    if "applicant" in raw or is_staff(user):
-        # Walk-in intake: receivers only (a citizen or any other role gets 403), at their own unit.
+    if "applicant" in raw:
+        # Walk-in intake: receivers only (a citizen or any other role gets 403), at their own unit. Without
+        # an applicant, staff get 403 below: they never make an online application.
         return application_detail(counter.create(user, raw))
     if not is_citizen(user):
         abort(403)

@@ -16,6 +16,7 @@ from .schemas import Lenient
 
 PER_PAGE_DEFAULT = 100
 PER_PAGE_MAX = 500
+PAGE_MAX = 100_000  # beyond it an OFFSET would not fit the database's integers
 LIST_HEADERS = {
     "X-Total-Count": {"description": "applications found", "schema": {"type": "integer"}},
     "X-Page": {"description": "this page (from 1)", "schema": {"type": "integer"}},
@@ -34,7 +35,7 @@ class ApplicationListQuery(Lenient):
     channel = fields.String(load_default="", metadata={"description": "online | counter | national"})
     overdue = fields.String(load_default="", metadata={"description": "true: only those past their due date"})
     due = fields.String(load_default="", metadata={"description": "overdue | soon"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=PAGE_MAX))
     per_page = fields.Integer(load_default=PER_PAGE_DEFAULT, validate=validate.Range(min=1, max=PER_PAGE_MAX))
 
 

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, object_session
 
 from ..models import AuditLog, Counter, Event
@@ -114,12 +115,17 @@ def _event_head(connection, application_id) -> tuple[int, str]:
 def _audit_next_seq(connection) -> int:
     """Takes the audit chain's lock (the counter row) and its next place."""
     counters = Counter.__table__
-    value = connection.execute(sa.update(counters).where(counters.c.scope == AUDIT_COUNTER)
-                               .values(value=counters.c.value + 1).returning(counters.c.value)).scalar()
+    take = (sa.update(counters).where(counters.c.scope == AUDIT_COUNTER)
+            .values(value=counters.c.value + 1).returning(counters.c.value))
+    value = connection.execute(take).scalar()
     if value is None:
+        # The first audit row since migration 0006 sealed the log: the anchor starts at the log's last place.
+        # Writers racing here insert it once (the others' inserts do nothing) and then queue on its lock.
         audit = AuditLog.__table__
-        value = (connection.execute(sa.select(sa.func.max(audit.c.chain_seq))).scalar() or 0) + 1
-        connection.execute(sa.insert(counters).values(scope=AUDIT_COUNTER, value=value))
+        last = connection.execute(sa.select(sa.func.max(audit.c.chain_seq))).scalar() or 0
+        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        connection.execute(insert(counters).values(scope=AUDIT_COUNTER, value=last).on_conflict_do_nothing())
+        value = connection.execute(take).scalar()
     return value
 
 

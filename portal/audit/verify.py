@@ -8,6 +8,7 @@ rows shows too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
 import sqlalchemy as sa
 
@@ -65,8 +66,9 @@ def audit_breaks() -> list[Break]:
 
 
 def all_breaks():
-    """Every break, application by application, then the audit log."""
-    ids = db.session.execute(sa.select(Event.application_id).distinct().order_by(Event.application_id)).scalars()
-    for application_id in ids:
-        yield from application_breaks(application_id)
+    """Every break, application by application (one streamed query), then the audit log."""
+    rows = db.session.execute(sa.select(Event.__table__).order_by(Event.application_id, Event.id)
+                              .execution_options(yield_per=2000))
+    for application_id, history in groupby(rows, key=lambda row: row.application_id):
+        yield from walk(f"application:{application_id}", history, event_hash)[0]
     yield from audit_breaks()

@@ -48,7 +48,8 @@ def login():
             start_session(user, form.remember.data)  # the new session token is committed with the request
             flash(_("Xin chào %(name)s.", name=user.full_name), "success")
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
-    return render_template("auth/login.html", form=form)
+    # "Đăng ký" keeps `next`: a new citizen lands on the form they came for once registered.
+    return render_template("auth/login.html", form=form, next_url=_safe_next(request.args.get("next")))
 
 
 @bp.route("/dang-ky", methods=["GET", "POST"])
@@ -65,7 +66,7 @@ def register():
             user.locale = current_language()
             start_session(user)
             flash(_("Đăng ký tài khoản thành công."), "success")
-            return redirect(home_for(user))
+            return redirect(_safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/register.html", form=form)
 
 

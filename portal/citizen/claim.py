@@ -2,6 +2,8 @@
 account) to their account, by its code, their identification number and a one-time code sent by SMS to the
 phone the desk entered (portal/operations/claims.py)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -15,10 +17,12 @@ bp = Blueprint("claim", __name__)
 
 
 class ClaimForm(FlaskForm):
-    code = StringField("Mã hồ sơ", filters=[nfc], description="In trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.")
-    national_id = StringField("Số định danh cá nhân", filters=[nfc], render_kw={"inputmode": "numeric"})
-    otp = StringField("Mã xác nhận", filters=[nfc], render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
-                      description="6 chữ số gửi bằng tin nhắn đến số điện thoại đã khai tại quầy.")
+    code = StringField(_l("Mã hồ sơ"), filters=[nfc],
+                       description=_l("In trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả."))
+    national_id = StringField(_l("Số định danh cá nhân"), filters=[nfc], render_kw={"inputmode": "numeric"})
+    otp = StringField(_l("Mã xác nhận"), filters=[nfc],
+                      render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
+                      description=_l("6 chữ số gửi bằng tin nhắn đến số điện thoại đã khai tại quầy."))
 
 
 @bp.route("/ho-so/nhan-ho-so-tai-quay", methods=["GET", "POST"])
@@ -32,7 +36,7 @@ def claim():
         if request.form.get("intent") == "confirm":
             with refusal_into(form, fallback="otp", catch=(OperationError,), category=None):
                 application = claims.confirm(user, form.code.data, form.national_id.data, form.otp.data)
-                flash(f"Hồ sơ {application.code} đã được nhận vào tài khoản của ông/bà.", "success")
+                flash(_("Hồ sơ %(code)s đã được nhận vào tài khoản của ông/bà.", code=application.code), "success")
                 return redirect(url_for("citizen.application", application_id=application.id), code=303)
             return _page(form, request.form.get("sent_to") or "…", 422)
         with refusal_into(form, fallback="code", catch=(OperationError,), category=None):

@@ -18,7 +18,7 @@ from ..storage import path_of
 from ..unit_of_work import after_commit, discard_changes, refusal_into
 from ..views_common import send_attachment
 from ..digitised import slots as reuse_slots
-from . import filling, guidance
+from . import filling, guidance, keep_uploads
 from .forms import (ACTION_FORMS, DeleteDraftForm, doc_field_name, draft_form_class,
                     new_application_form_class, submitted_version, supplement_form_class)
 
@@ -26,7 +26,9 @@ bp = Blueprint("citizen", __name__)
 
 # Actions the citizen fires from the application page; submit and resubmit have their own forms.
 PAGE_ACTIONS = ("withdraw", "deliver")
-INTENTS = ("fee", "save", "submit")
+# "review": complete, saved, then the check-your-answers page (portal/citizen/check_answers.py), where the
+# declaration is ticked and the draft submitted; "submit" submits at once (kept for older pages and tests).
+INTENTS = ("fee", "save", "review", "submit")
 # Operations' messages this blueprint shows as they are (flashed, or the error page's detail). They are
 # Vietnamese constants of portal.operations; marking them here puts them in the catalogue, and
 # tests/i18n checks that the marked copy still matches the constant.
@@ -112,19 +114,48 @@ def _refused(form, definition):
     return {"files_lost": any(True for _ in filling.uploads(form, definition))}
 
 
-def _save_or_submit(template, form, definition, context, attached_keys, write):
+def _draft_context(application):
+    return {"application": application, "service": application.service,
+            "version": application.service_version, "attached": ops.current_attachments(application),
+            "delete_form": DeleteDraftForm()}
+
+
+def _keep_chosen_files(form, definition, values, draft_for_files):
+    """A form refused for its fields or documents, with files chosen: the files are stored at once in the
+    draft (`draft_for_files(valid values)`: a new one, or the one being edited) and the draft's page shows
+    the errors with the files as attached. None when there are no files or no draft can hold them."""
+    if not keep_uploads.chose_files(form, definition):
+        return None
+    try:
+        application = draft_for_files(keep_uploads.valid_values(values))
+        filling.attach_uploads(application, current_user._get_current_object(), form, definition)
+    except Invalid:
+        discard_changes()
+        return None
+    db.session.flush()
+    draft_form = keep_uploads.draft_form_like(form, definition, application, current_language())
+    flash(_("Các tệp đã chọn đã được lưu vào hồ sơ nháp, ông/bà không cần chọn lại. "
+            "Vui lòng sửa các mục được đánh dấu."), "info")
+    return _render_form("citizen/draft.html", draft_form, definition, **_draft_context(application))
+
+
+def _save_or_submit(template, form, definition, context, attached_keys, write, draft_for_files):
     """The POST of the apply and draft pages. `write(data)` creates or updates the draft and returns it;
-    the chosen scans are attached, then the draft is submitted if asked. Any refusal shows the form
-    again with nothing of this request kept."""
+    the chosen scans are attached, then the draft is submitted if asked. A refusal of the fields shows the
+    form again, the chosen files kept in the draft (`_keep_chosen_files`); any other refusal keeps nothing
+    of this request."""
     intent = _intent()
     if intent == "fee":
         filling.check_fields(form, complete=False)
         return _render_form(template, form, definition, **context)
-    complete = intent == "submit"
+    complete = intent in ("review", "submit")
     values, fields_ok = filling.check_fields(form, complete=complete)
     reused_keys = reuse_slots.chosen_keys(form, definition)  # "Dùng lại giấy tờ đã số hóa" picks
     documents_ok = not complete or filling.require_documents(form, definition, set(attached_keys) | reused_keys)
     if not (fields_ok and documents_ok):
+        kept = _keep_chosen_files(form, definition, values, draft_for_files)
+        if kept is not None:
+            return kept
         return _render_form(template, form, definition, **context, **_refused(form, definition))
     citizen = current_user._get_current_object()
     try:
@@ -132,6 +163,8 @@ def _save_or_submit(template, form, definition, context, attached_keys, write):
         if not (filling.attach_uploads(application, citizen, form, definition)
                 and reuse_slots.apply_choices(application, citizen, form, definition)):
             return _render_form(template, form, definition, **context, **_refused(form, definition))
+        if intent == "review":
+            return redirect(url_for("check_answers.review", application_id=application.id), code=303)
         if complete:
             ops.submit(application, citizen, values=values)
     except Invalid as exc:
@@ -166,7 +199,7 @@ def apply(slug):
 
     def write(data):
         return ops.create_draft(citizen, service, ops.resolve_unit(service, form.receiving_unit.data), data)
-    return _save_or_submit("citizen/apply.html", form, definition, context, (), write)
+    return _save_or_submit("citizen/apply.html", form, definition, context, (), write, draft_for_files=write)
 
 
 def _stale(application_id):
@@ -189,10 +222,8 @@ def edit_draft(application_id):
         form = form_class(data=data)
     else:
         form = form_class()
-    attached = ops.current_attachments(application)
-    context = {"application": application, "service": application.service,
-               "version": application.service_version, "attached": attached,
-               "delete_form": DeleteDraftForm()}
+    context = _draft_context(application)
+    attached = context["attached"]
     if request.method == "GET":
         return _render_form("citizen/draft.html", form, definition, **context)
     if _intent() != "fee" and submitted_version(form) != application.version:
@@ -200,7 +231,8 @@ def edit_draft(application_id):
 
     def write(data):
         return ops.update_draft(application, citizen, data, replace=True)
-    return _save_or_submit("citizen/draft.html", form, definition, context, attached.keys(), write)
+    return _save_or_submit("citizen/draft.html", form, definition, context, attached.keys(), write,
+                           draft_for_files=lambda _valid_values: application)
 
 
 @bp.post("/ho-so/<int:application_id>/xoa")

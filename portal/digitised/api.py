@@ -100,12 +100,13 @@ def reuse_from_json(application, user, body: dict):
             "reused_from": store.reused_source(attachment)}
 
 
+RESULT_FORM = {"type": "object", "required": ["file", "number", "date"], "properties": {
+    "file": {"type": "string", "format": "binary"}, "number": {"type": "string"},
+    "date": {"type": "string", "format": "date"}, "decided_outside": {"type": "boolean"}}}
+
+
 @blp.route("/applications/<int:application_id>/digitised-result", methods=["POST"])
-@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file", "number", "date"],
-    "properties": {"file": {"type": "string", "format": "binary"}, "number": {"type": "string"},
-                   "date": {"type": "string", "format": "date"}, "decided_outside": {"type": "boolean"}}}}}},
-    security=[{"bearerAuth": []}])
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": RESULT_FORM}}}, security=[{"bearerAuth": []}])
 @blp.response(201)
 @token_required
 def add_digitised_result(application_id):

@@ -131,5 +131,6 @@ def sample_context(template: str, *, data=None, code="K7Q2-M4XD-9PTA") -> dict:
                     "txn_ref": "DVC261127000001", "gateway_txn_no": "14234567",
                     "paid_at": datetime(2026, 11, 27, 9, 15, tzinfo=timezone.utc)},
     }
-    context["title"] = TITLES.get(template, context["title"])
+    # generic_result prints its title (a service's result.title); the sample has the generic words.
+    context["title"] = TITLES.get(template) or (TITLES["result"] if template == "generic_result" else context["title"])
     return context

@@ -19,6 +19,7 @@ from ..extensions import db, limiter
 from ..forms_common import nfc
 from ..models import Application, Document
 from ..operations.catalogue import definition_of
+from ..public.verify_form import unknown_code_page
 from ..timeutil import vn_today
 from ..unit_of_work import refusal_into
 from .correction import correct_result, correctable
@@ -83,7 +84,7 @@ def verify_rate_limit():
 def verify(code):
     document = find_by_code(code)
     if document is None:
-        abort(404)
+        return unknown_code_page(code)  # the form again, with a message that says what went wrong
     info = verification(document)
     return render_template("public/verify.html", info=info, qr=qr_svg(request.url))
 

@@ -2,6 +2,7 @@
 import unicodedata
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from services.forms import Checked, check_data
 
@@ -74,7 +75,8 @@ def create_draft(citizen, service: Service, unit: Unit, data: dict | Checked | N
     application = Application(
         service=service, service_version=version, applicant=citizen, unit=unit, current_unit=unit,
         workflow=workflow_for(version, unit), state="draft", channel="online",
-        data=clean_draft_data(definition, data or {}))
+        data=clean_draft_data(definition, data or {}),
+        attachments=[], events=[], documents=[])  # a new draft has none: no query to find out
     pin_workflow(application)
     db.session.add(application)
     db.session.flush()
@@ -212,8 +214,15 @@ def delete_draft(application: Application, citizen):
     db.session.delete(application)
 
 
+# What every view of one application reads (predicates, serializers, the workflow): loaded with the row in one
+# query instead of one lazy load each (bench/submit.py: a read went from 10 queries to 5).
+_WITH_APPLICATION = tuple(joinedload(relation) for relation in (
+    Application.service, Application.service_version, Application.workflow_version, Application.unit,
+    Application.current_unit))
+
+
 def get_for(user, application_id: int, predicate) -> Application:
-    application = db.session.get(Application, application_id)
+    application = db.session.get(Application, application_id, options=_WITH_APPLICATION)
     if application is None or not predicate(user, application):
         raise NotFound("Không tìm thấy hồ sơ.")
     return application

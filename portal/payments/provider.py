@@ -10,6 +10,7 @@ import json
 import logging
 import secrets
 import urllib.error
+import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -130,8 +131,10 @@ class VNPayProvider(PaymentProvider):
             self.api_url, data=json.dumps(body).encode("utf-8"), method="POST",
             headers={"Content-Type": "application/json", "Accept": "application/json"})
         try:
-            # The URL is configuration, never user input.
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            # The URL is configuration (VNPAY_API_URL), never user input; only http(s) is opened.
+            if urllib.parse.urlsplit(self.api_url).scheme not in ("https", "http"):
+                raise ValueError(f"VNPAY_API_URL must be an http(s) URL, not {self.api_url!r}")
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 # nosec B310
                 answer_body = json.loads(response.read().decode("utf-8"))
         except (urllib.error.URLError, OSError, ValueError) as exc:
             raise GatewayUnavailable(f"querydr {payment.txn_ref}: {exc}") from exc

@@ -18,6 +18,7 @@ import os
 import secrets
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -290,7 +291,9 @@ def call_ipn(url: str, query: str) -> dict:
     separator = "&" if "?" in url else "?"
     try:
         target = f"{url}{separator}{query}"
-        with urllib.request.urlopen(target, timeout=IPN_TIMEOUT) as response:  # noqa: S310 (configured URL)
+        if urllib.parse.urlsplit(url).scheme not in ("https", "http"):  # the configured IPN URL, never user input
+            raise urllib.error.URLError(f"VNPAY_IPN_URL must be an http(s) URL, not {url!r}")
+        with urllib.request.urlopen(target, timeout=IPN_TIMEOUT) as response:  # noqa: S310 # nosec B310
             body = response.read().decode("utf-8")
             status = response.status
     except urllib.error.HTTPError as exc:

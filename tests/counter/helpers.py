@@ -13,7 +13,8 @@ def desk(client, slug="tam-hong"):
 
 
 def start(client, headers, applicant=None, **extra):
-    body = {"service": SERVICE, "data": valid_data(SERVICE), "applicant": PERSON if applicant is None else applicant, **extra}
+    body = {"service": SERVICE, "data": valid_data(SERVICE),
+            "applicant": PERSON if applicant is None else applicant, **extra}
     return client.post("/api/v1/applications", json=body, headers=headers)
 
 

@@ -37,8 +37,8 @@ def _ask(client, headers, code, nid=NID):
 
 
 def _confirm(client, headers, code, otp, nid=NID):
-    return client.post("/api/v1/claims/confirm", headers=headers, json={"code": code, "national_id": nid,
-                                                                         "otp": otp})
+    body = {"code": code, "national_id": nid, "otp": otp}
+    return client.post("/api/v1/claims/confirm", headers=headers, json=body)
 
 
 def test_claim_through_the_api(client, db, walked_in, newcomer, caplog):

@@ -112,4 +112,3 @@ def test_a_receiver_of_a_district_enters_a_district_service_only_where_received(
     response = start(client, desk(client, "yen-lac"))
     assert response.status_code == 422
     assert "unit" in response.get_json()["errors"]
-

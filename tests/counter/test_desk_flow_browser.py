@@ -24,6 +24,11 @@ def desktop(browser):  # noqa: F811
         context.close()
 
 
+def _attach_scan(page):
+    page.locator("#doc_birth_notice").set_input_files(
+        files=[{"name": "giay-chung-sinh.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}])
+
+
 def test_receiver_enters_a_walk_in_application_and_prints_form_01(live_server, desktop, demo):  # noqa: F811
     page = desktop
     page.goto(live_server + "/dang-nhap")
@@ -37,15 +42,9 @@ def test_receiver_enters_a_walk_in_application_and_prints_form_01(live_server, d
     page.get_by_role("link", name="Đăng ký khai sinh", exact=True).click()
     page.wait_for_url(re.compile(r"/can-bo/tiep-nhan-truc-tiep/dang-ky-khai-sinh$"))
 
-    # A wrong identification number first: the error sits beside the field, nothing is kept.
-    page.locator("#applicant_national_id").fill("099195004321")
+    page.locator("#applicant_national_id").fill("099195004321")  # province code 099 does not exist
     page.locator("#applicant_full_name").fill("Lê Thị Hoa")
     page.locator("#applicant_phone").fill("0912 345 679")
-    page.get_by_role("button", name="Tiếp nhận hồ sơ").click()
-    page.locator("#applicant_national_id-error").wait_for()
-    assert "mã tỉnh" in page.locator("#applicant_national_id-error").inner_text()
-
-    page.locator("#applicant_national_id").fill("026195004321")
     page.locator("#child_full_name").fill("Nguyễn Minh Khang")
     page.get_by_label("Nam", exact=True).check()
     page.locator("#child_date_of_birth").fill("2026-11-20")
@@ -58,16 +57,25 @@ def test_receiver_enters_a_walk_in_application_and_prints_form_01(live_server, d
     page.locator("#requester_full_name").fill("Lê Thị Hoa")
     page.locator("#requester_national_id").fill("026195004321")
     page.locator("#requester_relationship").select_option("Mẹ")
-    page.locator("#doc_birth_notice").set_input_files(
-        files=[{"name": "giay-chung-sinh.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}])
+    _attach_scan(page)
     assert page.locator("#checked_birth_notice").is_checked()
-    shot(page, "counter-01-intake-form")
+    page.get_by_role("button", name="Tiếp nhận hồ sơ").click()
+
+    # The wrong identification number is refused beside its field, and only it; nothing was kept.
+    page.locator("#applicant_national_id-error").wait_for()
+    assert "mã tỉnh" in page.locator("#applicant_national_id-error").inner_text()
+    assert page.locator(".invalid-feedback").count() == 1
+    shot(page, "counter-01-refused")
+
+    page.locator("#applicant_national_id").fill("026195004321")
+    _attach_scan(page)  # a browser never keeps a chosen file across a refused post
+    shot(page, "counter-02-filled")
     page.get_by_role("button", name="Tiếp nhận hồ sơ").click()
 
     page.wait_for_url(re.compile(r"/can-bo/tiep-nhan-truc-tiep/ho-so/\d+$"))
     code = page.locator("#application-code").inner_text()
     assert re.fullmatch(r"000\.21\.31\.H62-\d{6}-\d{4}", code), code
-    shot(page, "counter-02-received")
+    shot(page, "counter-03-received")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     printed = page.get_by_role("link", name="In giấy tiếp nhận")

@@ -1,6 +1,7 @@
 """Digitised results: a result issued on paper (or by another system) scanned as the application's result,
 with its number and date; listed on the application, in the citizen's store, downloadable by the citizen,
 verifiable as "bản số hóa" (not signed by the portal); refused by field, with nothing saved."""
+import hashlib
 import io
 
 from pypdf import PdfReader
@@ -121,3 +122,21 @@ def test_the_desk_page_digitises_a_result_and_the_pages_show_it(client, app, dem
     assert "Bản số hóa" in citizen.get(f"/ho-so/{approved.id}").get_data(as_text=True)
     store = citizen.get("/kho-du-lieu").get_data(as_text=True)
     assert NUMBER in store
+
+
+def test_an_issued_result_is_offered_and_reused_as_a_document_of_a_new_application(client, demo, db, approved):
+    citizen = api_token(client, "citizen@demo.vn")
+    issued = next(d for d in approved.documents if d.kind == "result" and d.source == "portal")
+    draft = client.post("/api/v1/applications", headers=citizen, json={
+        "service": "dang-ky-khai-sinh", "unit": "tam-hong", "data": {}}).get_json()
+    offered = client.get(f"/api/v1/applications/{draft['id']}/reusable", headers=citizen).get_json()
+    assert f"result-{issued.id}" in [item["id"] for item in offered]
+    reused = client.post(f"/api/v1/applications/{draft['id']}/attachments", headers=citizen,
+                         json={"document": "birth_notice", "reuse": f"result-{issued.id}"})
+    assert reused.status_code == 201, reused.get_json()
+    body = reused.get_json()
+    assert body["reused_from"] == {"kind": "result", "id": issued.id} and body["sha256"] == issued.sha256
+    assert body["content_type"] == "application/pdf"
+    copy = client.get(f"/api/v1/applications/{draft['id']}/attachments/{body['id']}", headers=citizen)
+    assert hashlib.sha256(copy.data).hexdigest() == issued.sha256
+    copy.close()

@@ -40,7 +40,8 @@ def test_the_apply_page_offers_nothing_of_another_citizen(client, app, demo):
     refused = post_form(browser, apply_url(SERVICE),
                         {**form_payload(SERVICE), f"reuse_{KEY}": f"attachment-{first['attachments'][0]['id']}"},
                         content_type="multipart/form-data")
-    assert refused.status_code == 200 and "Không tìm thấy giấy tờ này trong kho dữ liệu" in refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "Không tìm thấy giấy tờ này trong kho dữ liệu" in refused.get_data(as_text=True)
 
 
 def _intake(extra):

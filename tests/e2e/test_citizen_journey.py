@@ -40,7 +40,7 @@ def test_apply_for_birth_registration_on_a_phone(live_server, phone, demo):
     assert page.locator("#requester_full_name").input_value() == "Nguyễn Văn An"
 
     # Sent empty first: every problem is listed on top and beside its field.
-    page.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
+    page.get_by_role("button", name="Tiếp tục", exact=True).click()
     summary = page.locator("#error-summary")
     summary.wait_for()
     assert "Vui lòng chọn nơi nộp hồ sơ." in summary.inner_text()
@@ -64,6 +64,10 @@ def test_apply_for_birth_registration_on_a_phone(live_server, phone, demo):
     shot(page, "06-form-filled")
     assert fits_the_screen(page)
 
+    page.get_by_role("button", name="Tiếp tục", exact=True).click()
+    # Check your answers, then the declaration (issue 14).
+    page.wait_for_url(re.compile(r"/ho-so/\d+/kiem-tra$"))
+    page.get_by_label("Tôi xin cam đoan", exact=False).check()
     page.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
     page.wait_for_url(re.compile(r"/ho-so/\d+$"))
     shot(page, "07-application")

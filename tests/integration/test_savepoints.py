@@ -1,4 +1,5 @@
 """A savepoint taken before the request's first write must not commit on its own (SQLite's driver would)."""
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from portal.models import Counter
@@ -19,3 +20,9 @@ def test_a_released_savepoint_commits_with_the_outer_transaction(app, db):
         db.session.add(Counter(scope="savepoint-test", value=2))
     db.session.commit()
     assert db.session.execute(select(Counter.value).where(Counter.scope == "savepoint-test")).scalar() == 2
+
+
+def test_tests_run_with_foreign_keys_enforced(app, db):
+    if db.engine.dialect.name != "sqlite":
+        return
+    assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1

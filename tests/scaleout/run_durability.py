@@ -1,5 +1,5 @@
-"""Crash durability on the embedded default: one gunicorn (the repository's config, workers from the CPU
-count) on the SQLite database of a fresh instance folder, citizens submitting continuously (draft, PDF,
+"""Crash durability on the embedded default: one gunicorn (the repository's gunicorn.conf.py, three sync
+workers) on the SQLite database of a fresh instance folder, citizens submitting continuously (draft, PDF,
 submit through /api/v1), and the server killed with SIGKILL (master and workers at once) several times and
 started again. Then: no acknowledged submission lost, no code twice, every receiving unit's daily sequence
 without a gap, and SQLite's own integrity check.
@@ -31,6 +31,9 @@ def arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=6010)
     parser.add_argument("--kills", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=3,
+                        help="sync workers (0: gunicorn.conf.py's CPU count); three write concurrently to SQLite "
+                             "and start again in seconds")
     parser.add_argument("--seconds-between", type=float, default=8, help="load before each kill")
     parser.add_argument("--citizens", type=int, default=6, help="citizen threads")
     parser.add_argument("--keep", action="store_true", help="keep the run folder (logs, database)")
@@ -73,7 +76,7 @@ def main():
         seed(app, run_dir)
         database = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
         log(f"seeded {database} after {time.monotonic() - started:.0f} s")
-        argv = gunicorn_argv(args.port)  # workers and threads from gunicorn.conf.py (the CPU count)
+        argv = gunicorn_argv(args.port, args.workers or None)
         wait_until_serving(args.port, process=processes.start("app", argv, env))
         inputs = service_inputs(app)
         stats, ledger = Stats(), Ledger()
