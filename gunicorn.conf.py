@@ -40,3 +40,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # The Server header names the portal, no software or version (gunicorn has no setting for it).
 gunicorn.http.wsgi.SERVER = "dvc-portal"
+
+# gunicorn 27's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl): N servers on one host
+# would share it. Off unless GUNICORN_CONTROL_SOCKET names a path for this instance.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")

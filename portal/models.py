@@ -443,6 +443,9 @@ class ReportFlow(db.Model):
     by fire() and the rating operation; `flask reports rebuild` recomputes them from the applications."""
 
     __tablename__ = "report_flows"
+    # The reports group by (unit, service, kind) over every day: this order, holding the count too, lets
+    # SQLite answer without sorting (7x on a year of a province; migration 0009).
+    __table_args__ = (sa.Index("ix_report_flows_by_kind", "unit_id", "service_id", "kind", "day", "count"),)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), primary_key=True)
     service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id"), primary_key=True)
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
@@ -480,7 +483,7 @@ class AuditLog(db.Model):
 class ClaimCode(db.Model):
     """A one-time code sent by SMS to the phone a counter application was entered with: with the code of the
     application and the person's identification number, it lets that person's account claim it
-    (portal/operations/claims.py). Stored hashed; single use; expires; wrong tries counted outside the
+    (portal/citizen/claiming.py). Stored hashed; single use; expires; wrong tries counted outside the
     database (a refused request rolls back)."""
 
     __tablename__ = "claim_codes"

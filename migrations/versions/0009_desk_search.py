@@ -7,6 +7,7 @@ Revises: 0008
   data), folded to unaccented lower case (portal/application_search.py keeps it); filled here for existing
   rows. On PostgreSQL a trigram GIN index (extension pg_trgm) answers the desk's LIKE '%word%'.
 - documents.digitised_at indexed: the reports count digitised results by the day they were scanned.
+- report_flows (unit_id, service_id, kind, day, count): the reports' aggregate reads it in group order.
 """
 import re
 
@@ -22,6 +23,7 @@ depends_on = None
 
 SEARCH_INDEX = "ix_applications_search_text"
 DIGITISED_INDEX = "ix_documents_digitised_at"
+FLOWS_INDEX = "ix_report_flows_by_kind"  # the reports' GROUP BY (unit, service, kind) without a sort
 # The same keys as portal/application_search.py at the time of this revision (a migration keeps its own copy).
 _PERSON_KEYS = re.compile(r"(full_name|national_id|phone|ho_ten|so_dinh_danh|so_dien_thoai)$")
 
@@ -51,6 +53,8 @@ def upgrade():
             batch.create_index(SEARCH_INDEX, ["search_text"], unique=False)
     with op.batch_alter_table("documents") as batch:
         batch.create_index(DIGITISED_INDEX, ["digitised_at"], unique=False)
+    with op.batch_alter_table("report_flows") as batch:
+        batch.create_index(FLOWS_INDEX, ["unit_id", "service_id", "kind", "day", "count"], unique=False)
 
 
 def _fill():
@@ -74,6 +78,8 @@ def _fill():
 
 
 def downgrade():
+    with op.batch_alter_table("report_flows") as batch:
+        batch.drop_index(FLOWS_INDEX)
     with op.batch_alter_table("documents") as batch:
         batch.drop_index(DIGITISED_INDEX)
     with op.batch_alter_table("applications") as batch:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..auth.passwords import DUMMY_HASH, verify_password
 from ..auth.throttle import normalize_email, throttle
 from ..auth.tokens import issue_token
+from ..auth.totp import second_factor
 from ..extensions import csrf, db, limiter
 from ..models import User
 from .common import load_body
@@ -37,8 +38,7 @@ def token():
         throttle().failed("api", email)
         return problem(401, "Email hoặc mật khẩu không đúng.")
     throttle().succeeded("api", email)
-    second_factor = current_app.extensions.get("dvc_second_factor")
-    if second_factor is not None and second_factor.required(user):
+    if second_factor.required(user):
         # An accepted code is used up when the request commits; a wrong one changes nothing.
         accepted = second_factor.verify(user, body.get("totp"))
         if not accepted:

@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 
 from ..extensions import csrf
-from ..operations import claims
+from ..citizen import claiming as claims
 from .common import api_user, load_body, token_required
 from .schemas import ApplicationOut, ClaimConfirmIn, ClaimRequestIn, ClaimRequestOut
 from .serializers import application_detail

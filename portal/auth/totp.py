@@ -1,7 +1,7 @@
 """Two-step sign-in (TOTP, RFC 6238) for administrators and leaders, with single-use recovery codes.
 
 The login view (portal/auth/views.py) checks the password, then hands over to the object registered at
-`app.extensions["dvc_second_factor"]` by portal/auth/totp_views.py (the code pages): `required(user)` says
+`second_factor`, used by the sign-in views and the API token endpoint: `required(user)` says
 whether a code is needed, `begin(user, remember, next_url)` parks the half-signed-in person in the session
 and sends them to the code page (or, on their first sign-in, to the enrolment page with a QR code). The
 session is opened only when the code is right (`portal.auth.accounts.start_session`).
@@ -170,7 +170,7 @@ def enrolment_secret(pending: dict) -> str:
 
 
 class SecondFactor:
-    """The hook the login view looks for at `current_app.extensions["dvc_second_factor"]`."""
+    """The second step the web sign-in and the API token endpoint go through."""
 
     def required(self, user) -> bool:
         return needs_second_factor(user)
@@ -186,3 +186,6 @@ class SecondFactor:
         """For the API token endpoint: True when `code` is a valid TOTP or recovery code (the request
         commits its use)."""
         return verify_code(user, code)
+
+
+second_factor = SecondFactor()

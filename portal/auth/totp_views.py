@@ -13,11 +13,6 @@ from .accounts import start_session
 bp = Blueprint("two_factor", __name__, url_prefix="/quan-tri/xac-thuc-hai-buoc")
 
 
-@bp.record_once
-def _install_second_factor(state):
-    state.app.extensions["dvc_second_factor"] = totp.SecondFactor()
-
-
 class CodeForm(FlaskForm):
     code = StringField("Mã xác thực", filters=[nfc],
                        validators=[DataRequired("Vui lòng nhập mã xác thực."), Length(max=20)],

@@ -9,6 +9,7 @@ from ..unit_of_work import refusal_into
 from .accounts import authenticate, end_session, register_citizen, start_session
 from .forms import LoginForm, RegisterForm
 from .throttle import throttle
+from .totp import second_factor
 
 bp = Blueprint("auth", __name__)
 
@@ -42,9 +43,8 @@ def login():
             form.password.errors.append(_("Email hoặc mật khẩu không đúng."))
         else:
             throttle().succeeded("web", form.email.data)
-            second_step = current_app.extensions.get("dvc_second_factor")
-            if second_step is not None and second_step.required(user):
-                return second_step.begin(user, form.remember.data, _safe_next(request.args.get("next")))
+            if second_factor.required(user):
+                return second_factor.begin(user, form.remember.data, _safe_next(request.args.get("next")))
             start_session(user, form.remember.data)  # the new session token is committed with the request
             flash(_("Xin chào %(name)s.", name=user.full_name), "success")
             return redirect(_safe_next(request.args.get("next")) or home_for(user))

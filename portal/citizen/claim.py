@@ -1,6 +1,6 @@
 """Nhận hồ sơ nộp tại quầy: a citizen links a counter application entered for them (before they had an
 account) to their account, by its code, their identification number and a one-time code sent by SMS to the
-phone the desk entered (portal/operations/claims.py)."""
+phone the desk entered (portal/citizen/claiming.py)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,8 @@ from wtforms import StringField
 
 from ..auth.permissions import can_claim
 from ..forms_common import nfc
-from ..operations import OperationError, claims
+from ..operations import OperationError
+from . import claiming as claims
 from ..unit_of_work import refusal_into
 
 bp = Blueprint("claim", __name__)

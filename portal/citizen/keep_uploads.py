@@ -4,6 +4,8 @@ attached. Only when no draft can hold them (no valid receiving unit yet) are the
 
 What the draft keeps of a refused new application is its valid fields; an existing draft's fields are not
 changed by a refused request (only its files are added)."""
+from dataclasses import replace
+
 from services.forms import Checked
 
 from .filling import uploads
@@ -14,10 +16,12 @@ def chose_files(form, definition) -> bool:
     return any(True for _ in uploads(form, definition))
 
 
-def valid_values(checked: Checked) -> dict:
-    """The values of a refused form that are fine on their own: what a new draft may store."""
-    return {name: value for name, value in checked.clean.items()
-            if name in checked.kept and name not in checked.errors and value is not None}
+def valid_values(checked: Checked) -> Checked:
+    """The values of a refused form that are fine on their own: what a new draft may store. Still a
+    `Checked` (for a draft), so the operations take them without validating the form a second time."""
+    valid = {name: value for name, value in checked.clean.items()
+             if name in checked.kept and name not in checked.errors and value is not None}
+    return replace(checked, complete=False, clean=valid, errors={}, kept=frozenset(valid))
 
 
 def draft_form_like(form, definition, application, locale: str):

@@ -88,7 +88,8 @@ def move_to_parent(ctx):
     if parent_id is None:
         raise Invalid("Đơn vị hiện tại không có cấp trên để chuyển hồ sơ.")
     moved = {"from_unit_id": app.current_unit_id, "to_unit_id": parent_id}
-    app.current_unit_id = parent_id
+    # Both sides: the id for what reads it before the flush, the relationship for a loaded current_unit.
+    app.current_unit, app.current_unit_id = app.current_unit.parent, parent_id
     return moved
 
 
@@ -96,7 +97,7 @@ def move_to_parent(ctx):
 def return_to_intake(ctx):
     app = ctx.application
     moved = {"from_unit_id": app.current_unit_id, "to_unit_id": app.unit_id}
-    app.current_unit_id = app.unit_id
+    app.current_unit, app.current_unit_id = app.unit, app.unit_id  # both sides, as in move_to_parent
     app.step_due_date = app.due_date
     return moved
 

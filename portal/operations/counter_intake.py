@@ -6,7 +6,7 @@ application at once, so form 01 (the receipt) is issued in the same request.
 The application links to the citizen account with the same identification number when one exists (the person
 then sees it in "My applications"); otherwise `applicant_id` stays NULL and the person's data lives on the
 application (applicant_national_id, applicant_name, applicant_phone) until they claim it
-(portal/operations/claims.py). No placeholder accounts: nobody can sign in as a person who never registered,
+(portal/citizen/claiming.py). No placeholder accounts: nobody can sign in as a person who never registered,
 and a later registration with that identification number is not blocked."""
 import re
 import unicodedata

@@ -4,7 +4,7 @@ and reusing one of them for a new application instead of scanning the paper agai
 Who the person is:
 - a citizen's own store holds the applications of their account (`applicant_id`), nothing found by the
   identification number alone: a counter application entered with their number but not yet claimed is not
-  theirs until they claim it with the code sent to its phone (portal/operations/claims.py);
+  theirs until they claim it with the code sent to its phone (portal/citizen/claiming.py);
 - at the desk the person shows their identity card, so staff find the store by the personal identification
   number: applications entered with it (`applicant_national_id`) or made by the account holding it.
 

@@ -116,7 +116,8 @@ def move_to_deciding_unit(ctx):
     if not target.active:
         raise Invalid(f"{target.name} đã ngừng hoạt động; không thể chuyển hồ sơ.")
     moved = {"from_unit_id": app.current_unit_id, "to_unit_id": target.id}  # added to the event's details
-    app.current_unit_id = target.id
+    # Both sides: the id for what reads it before the flush, the relationship for a loaded current_unit.
+    app.current_unit, app.current_unit_id = target, target.id
     return moved
 
 

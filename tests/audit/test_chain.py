@@ -84,3 +84,10 @@ def test_the_audit_log_is_one_chain_and_its_tail_is_anchored(app, db, demo):
     assert result.exit_code == 1
     assert f"audit: row {rows[0].id}: content does not match its hash" in result.output
     assert "audit: end of chain: the log ends at place" in result.output, result.output
+
+
+def test_bulk_generated_histories_are_sealed_too(app, db, demo):
+    from portal.admin.demo_volume import generate
+    from portal.audit.verify import all_breaks
+    generate(40, seed=3, years=0.2)
+    assert list(all_breaks()) == []

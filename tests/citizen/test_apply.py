@@ -202,8 +202,8 @@ def test_each_field_type_error_is_shown_beside_the_field_and_in_the_summary(
     # The chosen files are stored in a draft at once, so they are never chosen twice (tests/ux).
     assert "Các tệp đã chọn đã được lưu vào hồ sơ nháp" in html
     applications, attachments, _events, stored_files = stored(app, db)
-    assert (applications, attachments, stored_files) == (before[0] + 1, before[1] + len(files),
-                                                          before[3] + len(files))
+    assert (applications, attachments, stored_files) == (
+        before[0] + 1, before[1] + len(files), before[3] + len(files))
 
 
 def test_missing_required_document_and_unit_are_reported(app, client, db, citizen):

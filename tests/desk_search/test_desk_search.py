@@ -146,7 +146,8 @@ def test_pages_of_results(client, world, db, demo):
 @pytest.mark.parametrize("params, field", [
     ({"state": "bogus"}, "state"), ({"state": "draft", "scope": "inbox"}, "state"),
     ({"channel": "fax"}, "channel"), ({"service": "khong-co"}, "service"), ({"overdue": "maybe"}, "overdue"),
-    ({"due": "yesterday"}, "due"), ({"page": "0"}, "page"), ({"page": "abc"}, "page"), ({"page": str(10 ** 20)}, "page"),
+    ({"due": "yesterday"}, "due"), ({"page": "0"}, "page"), ({"page": "abc"}, "page"),
+    ({"page": str(10 ** 20)}, "page"),
     ({"per_page": "100000"}, "per_page"), ({"scope": "province"}, "scope"), ({"q": "x" * 600}, "q"),
 ])
 def test_bad_filter_values_are_422_problems_naming_the_field(client, world, params, field):

@@ -1,2 +1,2 @@
 """The digitised-store tests move applications along the workflow as the desk tests do."""
-from tests.desk_integration.conftest import advance, approved  # noqa: F401  (fixtures)
+from tests.staff.conftest import advance, approved  # noqa: F401  (fixtures)

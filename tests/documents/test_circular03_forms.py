@@ -118,7 +118,7 @@ def test_form_03_cites_the_legal_provision_of_the_refusal(flow, demo):
 
 def test_refusal_page_and_api_ask_for_the_legal_basis(client, db, flow, demo):
     from tests.factories import api_token, login
-    from tests.workflow_integration.helpers import page_fire
+    from tests.operations.helpers import page_fire
     flow.submitted()
     application = flow.application
     login(client, "receiver.tam-hong@demo.vn")

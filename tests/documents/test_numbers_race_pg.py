@@ -9,7 +9,7 @@ import pytest
 
 from tests.documents.conftest import pdf_text
 from tests.factories import make_application
-from tests.workflow_integration.helpers import COMMUNE_SERVICE
+from tests.operations.helpers import COMMUNE_SERVICE
 
 TH = "tam-hong"
 RACERS = 3

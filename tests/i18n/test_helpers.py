@@ -50,7 +50,7 @@ def test_translated_leaves_unknown_text_alone_and_escaped_by_jinja(app, request_
 
 
 def _application(due, state="processing"):
-    return SimpleNamespace(due_date=due, state=state, paused_at=None, workflow="commune")
+    return SimpleNamespace(due_date=due, state=state, paused_at=None, workflow="commune", workflow_version=None)
 
 
 def test_deadline_counts_working_days_in_each_language(request_ctx, monkeypatch):

@@ -48,6 +48,14 @@ class Processes:
         output.close()
         return self.running[name]
 
+    def wait_serving(self, name, port):
+        """Waits for `name` to answer on `port`; if it does not, the error carries the end of its log."""
+        try:
+            wait_until_serving(port, process=self.running[name])
+        except RuntimeError as error:
+            tail = (self.run_dir / f"{name}.log").read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"{error}\n--- end of {name}.log ---\n{tail}") from None
+
     def kill9(self, name):
         """SIGKILL to the group and to every descendant: a gunicorn master with its workers, an rq worker
         with its work horse (which rq puts in a process group of its own) die at the same instant."""

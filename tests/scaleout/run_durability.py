@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import checks  # noqa: E402
 from harness import (CITIZENS, Client, Ledger, Processes, Stats, gunicorn_argv, log, port_free,  # noqa: E402
-                     seed, service_inputs, submit_one, token_for, wait_until_serving)
+                     seed, service_inputs, submit_one, token_for)
 
 # The variables that would take the run off the embedded default (a server database, the job queue).
 NOT_EMBEDDED = ("DATABASE_URL", "REDIS_URL", "MAIL_URL", "UPLOAD_DIR", "DOCUMENT_DIR", "OUTBOX_DIR", "PKI_DIR")
@@ -77,7 +77,8 @@ def main():
         database = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
         log(f"seeded {database} after {time.monotonic() - started:.0f} s")
         argv = gunicorn_argv(args.port, args.workers or None)
-        wait_until_serving(args.port, process=processes.start("app", argv, env))
+        processes.start("app", argv, env)
+        processes.wait_serving("app", args.port)
         inputs = service_inputs(app)
         stats, ledger = Stats(), Ledger()
         setup_client = Client(args.port, stats)
@@ -97,7 +98,8 @@ def main():
             processes.kill9("app")
             killed = time.monotonic()
             log(f"kill -9 #{kill} (master and workers) after {before} acknowledged submissions")
-            wait_until_serving(args.port, process=processes.start("app", argv, env))
+            processes.start("app", argv, env)
+            processes.wait_serving("app", args.port)
             downtime += time.monotonic() - killed
             log(f"serving again after {time.monotonic() - killed:.1f} s")
         time.sleep(args.seconds_between)

@@ -23,8 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import checks  # noqa: E402
 from harness import (BIN, ROOT, CITIZENS, RECEIVER, Client, Ledger, Processes, Stats, accept_one,  # noqa: E402
-                     SEED_STEPS, gunicorn_argv, log, lookup_one, port_free, seed, service_inputs, submit_one, token_for,
-                     wait_until_serving)
+                     SEED_STEPS, gunicorn_argv, log, lookup_one, port_free, seed, service_inputs, submit_one, token_for)
 
 HAPROXY_CFG = """global
     maxconn 512
@@ -227,9 +226,8 @@ def main():
         processes.start("haproxy", ["haproxy", "-db", "-f", run_dir / "haproxy.cfg"], env)
         seed(app, run_dir, SEED_STEPS[2:])  # accounts and certificates while the servers boot
         log(f"seeded after {time.monotonic() - started:.0f} s")
-        for port, name in ((port_a, "app-a"), (port_b, "app-b")):
-            wait_until_serving(port, process=processes.running[name])
-        wait_until_serving(lb, process=processes.running["haproxy"])
+        for name, port in (("app-a", port_a), ("app-b", port_b), ("haproxy", lb)):
+            processes.wait_serving(name, port)
         log(f"serving after {time.monotonic() - started:.0f} s; tokens and service data")
 
         inputs = service_inputs(app)

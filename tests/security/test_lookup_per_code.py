@@ -1,6 +1,6 @@
 """Public lookup: besides the per-client budget, each application code has its own budget of misses
 (LOOKUP_CODE_RATE_LIMIT) whatever the address, so many addresses cannot together walk the 10,000 endings
-of one code. The limited portal runs in a subprocess, as in tests/lookup/test_rate_limit.py (the limiter
+of one code. The limited portal runs in a subprocess, as in tests/public/test_rate_limit.py (the limiter
 is one object per process and the test app runs with limits off)."""
 import http.client
 import json
@@ -9,8 +9,8 @@ import pytest
 
 from portal.operations.transitions import fire
 from tests.factories import make_application
-from tests.lookup.test_rate_limit import get
-from tests.security.conftest import limited_portal
+from tests.public.test_rate_limit import get
+from tests.live_server import limited_portal
 
 
 @pytest.fixture

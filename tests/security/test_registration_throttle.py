@@ -1,5 +1,5 @@
 """Registration is rate-limited per client (REGISTER_RATE_LIMIT), on a limited portal of its own in a
-subprocess (see tests/lookup/test_rate_limit.py), through a cookie-keeping HTTP client as a browser."""
+subprocess (see tests/public/test_rate_limit.py), through a cookie-keeping HTTP client as a browser."""
 import http.cookiejar
 import urllib.error
 import urllib.parse
@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from tests.factories import csrf_token_from
-from tests.security.conftest import limited_portal
+from tests.live_server import limited_portal
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ require), handler assignment, and the 404 for another unit's applications."""
 import re
 
 from tests.factories import csrf_token_from, login, make_application, pdf_bytes
-from tests.workflow_integration.helpers import (COMMUNE_SERVICE, LIEN_THONG_SERVICE, Api, desk_url, fresh,
-                                                sign_in)
+from tests.operations.helpers import (COMMUNE_SERVICE, LIEN_THONG_SERVICE, Api, desk_url, fresh,
+                                      sign_in)
 
 TH = "tam-hong"
 
@@ -127,7 +127,7 @@ def test_handlers_may_not_assign(client, db, demo):
 
 def test_a_fee_taken_at_the_desk_is_recorded_as_a_payment(client, db, demo):
     from portal.models import Payment
-    from tests.workflow_integration.helpers import page_fire
+    from tests.operations.helpers import page_fire
     application = make_application(db, demo.citizen, LIEN_THONG_SERVICE, TH)
     Api(client, db).ok(f"receiver.{TH}@demo.vn", application, "accept")
     login(client, f"receiver.{TH}@demo.vn")

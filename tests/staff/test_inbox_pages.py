@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import api_token, login, make_application
-from tests.workflow_integration.helpers import COMMUNE_SERVICE, DISTRICT_SERVICE, fresh, sign_in
+from tests.operations.helpers import COMMUNE_SERVICE, DISTRICT_SERVICE, fresh, sign_in
 
 TH = "tam-hong"
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_application
-from tests.workflow_integration.helpers import COMMUNE_SERVICE, fresh
+from tests.operations.helpers import COMMUNE_SERVICE, fresh
 
 
 def _accepted(db, demo, unit_slug, due, state_action=None):
@@ -105,7 +105,7 @@ def test_next_day_sends_a_new_digest(app, db, demo, board):
 
 
 def test_every_active_leader_of_the_unit_is_told(app, db, demo, board):
-    from tests.workflow_integration.races import add_staff
+    from tests.operations.races import add_staff
     add_staff(db, demo, "leader", "tam-hong", "pho.chu.tich.tam-hong@demo.vn")
     assert app.test_cli_runner().invoke(args=["sla", "sweep"]).exit_code == 0
     assert len(_mails(app, "leader.tam-hong@demo.vn")) == 1

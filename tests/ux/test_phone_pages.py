@@ -7,7 +7,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.e2e.conftest import browser, fits_the_screen, phone, shot  # noqa: F401  (fixtures)
+from tests.e2e.conftest import browser, fits_the_screen, phone, shot  # noqa: F401,F811  (fixtures)
 from tests.factories import PASSWORD, pdf_bytes
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,7 @@ def focused_id(page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.id")
 
 
-def test_public_and_account_pages_on_a_phone(site, phone):
+def test_public_and_account_pages_on_a_phone(site, phone):  # noqa: F811
     page = phone
     for path, name in (("/tra-cuu", "ux-lookup"), ("/xac-minh", "ux-verify-form"),
                        ("/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ", "ux-verify-unknown"), ("/quen-mat-khau", "ux-forgot"),
@@ -58,7 +58,7 @@ def test_public_and_account_pages_on_a_phone(site, phone):
     assert fits_the_screen(page)
 
 
-def test_apply_keep_files_check_answers_and_change_password_on_a_phone(site, phone):
+def test_apply_keep_files_check_answers_and_change_password_on_a_phone(site, phone):  # noqa: F811
     page = phone
     page.goto(site + "/dang-nhap?next=/thu-tuc/dang-ky-khai-sinh/nop-ho-so")
     page.get_by_label("Email").fill("citizen@demo.vn")

@@ -25,9 +25,9 @@ from ..models import Application, AuditLog, ClaimCode
 from ..notifications import send_sms
 from ..notifications.sms import mask_phone
 from ..timeutil import utcnow
-from . import Forbidden, Invalid, NotFound, OperationError
-from .counter_intake import clean_national_id
-from .transitions import touch
+from ..operations import Forbidden, Invalid, NotFound, OperationError
+from ..operations.counter_intake import clean_national_id
+from ..operations.transitions import touch
 
 CLAIM_CODE_MINUTES = 10
 SENDS_PER_APPLICATION_HOUR = 3

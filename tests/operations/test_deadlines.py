@@ -5,8 +5,8 @@ frozen: the moment the clock stopped is moved into the past instead."""
 from datetime import timedelta
 
 from tests.factories import make_application
-from tests.workflow_integration.helpers import (COMMUNE_SERVICE, DISTRICT_SERVICE, LIEN_THONG_SERVICE, Api,
-                                                fresh, pause_since, staff)
+from tests.operations.helpers import (COMMUNE_SERVICE, DISTRICT_SERVICE, LIEN_THONG_SERVICE, Api,
+                                      fresh, pause_since, staff)
 
 TH, YL = "tam-hong", "yen-lac"
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import login, make_application
-from tests.workflow_integration.helpers import (COMMUNE_SERVICE, LIEN_THONG_SERVICE, Api, desk_url,
-                                                event_count, fresh, page_fire, staff)
+from tests.operations.helpers import (COMMUNE_SERVICE, LIEN_THONG_SERVICE, Api, desk_url,
+                                      event_count, fresh, page_fire, staff)
 
 TH, YL, DV, VY = "tam-hong", "yen-lac", "dong-van", "vinh-yen"
 

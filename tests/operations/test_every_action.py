@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.factories import make_application
-from tests.workflow_integration.helpers import (COMMUNE_SERVICE, DISTRICT_SERVICE, FEE_COMMUNE_SERVICE,
-                                                LIEN_THONG_SERVICE, Api, events_of, fresh, page_fire, sign_in)
+from tests.operations.helpers import (COMMUNE_SERVICE, DISTRICT_SERVICE, FEE_COMMUNE_SERVICE,
+                                      LIEN_THONG_SERVICE, Api, events_of, fresh, page_fire, sign_in)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import tomli_w
 from sqlalchemy import func, select
 
 from tests.factories import make_application
-from tests.workflow_integration.helpers import COMMUNE_SERVICE, Api, desk_url, fresh, sign_in, staff
+from tests.operations.helpers import COMMUNE_SERVICE, Api, desk_url, fresh, sign_in, staff
 
 TH = "tam-hong"
 GONE = "awaiting_approval"

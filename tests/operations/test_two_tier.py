@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import PASSWORD, Demo, make_application
-from tests.workflow_integration.helpers import (DISTRICT_SERVICE, LIEN_THONG_SERVICE, Api, fresh, page_fire,
-                                                sign_in, staff)
+from tests.operations.helpers import (DISTRICT_SERVICE, LIEN_THONG_SERVICE, Api, fresh, page_fire,
+                                      sign_in, staff)
 
 WARD, COMMUNE, DEPARTMENT = "phuong-vinh-phuc", "xa-tam-hong", "so-xay-dung"
 TWO_LEVEL_COMMUNES = {"phuong-vinh-phuc", "phuong-vinh-yen", "xa-yen-lac", "xa-tam-hong"}

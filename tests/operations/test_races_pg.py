@@ -6,8 +6,8 @@ import os
 import pytest
 
 from tests.factories import make_application
-from tests.workflow_integration.helpers import COMMUNE_SERVICE, Api, event_count, events_of, fresh, staff
-from tests.workflow_integration.races import add_staff, ping_pong, run_rounds
+from tests.operations.helpers import COMMUNE_SERVICE, Api, event_count, events_of, fresh, staff
+from tests.operations.races import add_staff, ping_pong, run_rounds
 
 TH = "tam-hong"
 RACERS = 8  # 4 handlers, 4 leaders

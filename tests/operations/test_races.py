@@ -3,8 +3,8 @@ and the loser leaves no trace (one event, one version step)."""
 from sqlalchemy import func, select
 
 from tests.factories import make_application
-from tests.workflow_integration.helpers import COMMUNE_SERVICE, Api, event_count, fresh, staff
-from tests.workflow_integration.races import add_staff, race
+from tests.operations.helpers import COMMUNE_SERVICE, Api, event_count, fresh, staff
+from tests.operations.races import add_staff, race
 
 TH = "tam-hong"
 
@@ -56,6 +56,6 @@ def test_different_actions_on_the_same_version_exactly_one_wins(app, client, db,
 
 def test_the_race_harness_on_this_database(app, client, db, demo):
     """A short run of the PostgreSQL test's harness (test_races_pg.py) on whatever database this is."""
-    from tests.workflow_integration.test_races_pg import check_no_update_lost
+    from tests.operations.test_races_pg import check_no_update_lost
     outcomes = check_no_update_lost(app, client, db, demo, rounds=12, seed=7)
     assert len(outcomes) > 12

@@ -3,42 +3,18 @@ one object per process, so the limited portal runs in a subprocess (a real HTTP 
 database) and the test talks to it over HTTP from two client addresses."""
 import http.client
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from portal.operations.transitions import fire
 from tests.factories import make_application
-
-PROJECT = Path(__file__).resolve().parents[2]
-SERVER = """
-from werkzeug.serving import make_server
-from portal import create_app
-server = make_server("127.0.0.1", 0, create_app(), threaded=True)
-print(server.server_port, flush=True)
-server.serve_forever()
-"""
+from tests.live_server import limited_portal as portal_with_limits
 
 
 @pytest.fixture
 def limited_portal(app, tmp_path):
-    env = dict(os.environ, INSTANCE_PATH=str(tmp_path / "instance"),
-               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_ENABLED="1",
-               RATELIMIT_STORAGE_URI="memory://", LOOKUP_RATE_LIMIT="3 per minute", REDIS_URL="")
-    process = subprocess.Popen([sys.executable, "-c", SERVER], cwd=PROJECT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    try:
-        line = process.stdout.readline()
-        assert line.strip().isdigit(), process.stderr.read()[-3000:] if process.poll() is not None else line
-        yield int(line)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stdout.close()
-        process.stderr.close()
+    with portal_with_limits(app, tmp_path, LOOKUP_RATE_LIMIT="3 per minute") as port:
+        yield port
 
 
 def get(port, path, source="127.0.0.1"):
