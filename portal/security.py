@@ -6,9 +6,9 @@ from werkzeug.exceptions import NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-# The largest id PostgreSQL's BIGINT (and SQLite's INTEGER) can hold: a larger one in a URL is simply not
-# found, instead of an overflow deep inside the driver.
-MAX_ID = 2 ** 63 - 1
+# The primary keys are INTEGER columns: PostgreSQL refuses anything past 2^31 - 1 with an error (a 500),
+# so the URL converter stops there on every database: a larger id in a URL is simply not found.
+MAX_ID = 2 ** 31 - 1
 
 
 def safe_next(target) -> str | None:

@@ -5,7 +5,7 @@ import pytest
 from portal.security import MAX_ID
 from tests.factories import api_token, login
 
-HUGE = [str(2 ** 63), str(2 ** 64 + 5), "9" * 40, "9" * 5000]
+HUGE = [str(2 ** 31), str(2 ** 63), str(2 ** 64 + 5), "9" * 40, "9" * 5000]
 
 
 def _int_routes(app, prefix):
