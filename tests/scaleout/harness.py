@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -356,3 +357,20 @@ def service_inputs(app):
     with app.app_context():
         documents = [d.key for d in definition_of(get_service(SERVICE).current).documents]
         return valid_data(SERVICE), documents, pdf_bytes("Giay to kem theo")
+
+
+def verdict(name: str, problems: list[str]) -> int:
+    """Prints every problem and the run's verdict; the exit code of the run."""
+    for problem in problems:
+        print("PROBLEM:", problem)
+    print(f"{name}: FAILED" if problems else f"{name}: all checks held")
+    return 1 if problems else 0
+
+
+def clean_up(processes, run_dir: Path, keep: bool):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not cut the clean-up short
+    processes.stop_all()
+    if keep:
+        log(f"kept {run_dir}")
+    else:
+        shutil.rmtree(run_dir, ignore_errors=True)

@@ -9,7 +9,6 @@ import argparse
 import json
 import os
 import random
-import shutil
 import signal
 import sqlite3
 import sys
@@ -20,8 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import checks  # noqa: E402
-from harness import (CITIZENS, Client, Ledger, Processes, Stats, gunicorn_argv, log, port_free,  # noqa: E402
-                     seed, service_inputs, submit_one, token_for)
+from harness import (  # noqa: E402
+    clean_up, verdict, CITIZENS, Client, Ledger, Processes, Stats, gunicorn_argv, log, port_free,  # noqa: E402
+    seed, service_inputs, submit_one, token_for)
 
 # The variables that would take the run off the embedded default (a server database, the job queue).
 NOT_EMBEDDED = ("DATABASE_URL", "REDIS_URL", "MAIL_URL", "UPLOAD_DIR", "DOCUMENT_DIR", "OUTBOX_DIR", "PKI_DIR")
@@ -122,18 +122,10 @@ def main():
               f"{figures['applications_with_code']} codes in the database, "
               f"{len(problems)} problems; {summary['requests_per_second']} requests/s, "
               f"p95 {summary['p95_ms']} ms; {summary['errors']} requests failed while the server was down")
-        for problem in problems:
-            print("PROBLEM:", problem)
-        print("durability: FAILED" if problems else "durability: all checks held")
-        return 1 if problems else 0
+        return verdict("durability", problems)
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not cut the clean-up short
         stop.set()
-        processes.stop_all()
-        if args.keep:
-            log(f"kept {run_dir}")
-        else:
-            shutil.rmtree(run_dir, ignore_errors=True)
+        clean_up(processes, run_dir, args.keep)
 
 
 if __name__ == "__main__":

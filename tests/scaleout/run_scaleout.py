@@ -22,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import checks  # noqa: E402
-from harness import (BIN, ROOT, CITIZENS, RECEIVER, Client, Ledger, Processes, Stats, accept_one,  # noqa: E402
-                     SEED_STEPS, gunicorn_argv, log, lookup_one, port_free, seed, service_inputs, submit_one, token_for)
+from harness import (  # noqa: E402
+    clean_up, verdict, BIN, ROOT, CITIZENS, RECEIVER, Client, Ledger, Processes, Stats, accept_one,  # noqa: E402
+    SEED_STEPS, gunicorn_argv, log, lookup_one, port_free, seed, service_inputs, submit_one, token_for)
 
 HAPROXY_CFG = """global
     maxconn 512
@@ -271,17 +272,9 @@ def main():
               f"p99 {summary['p99_ms']} ms; {summary['retried']} retried, {summary['errors']} errors; "
               f"{figures['acknowledged'] + figures['acknowledged_after_retry']} acknowledged submissions, "
               f"{figures['accepted']} accepted")
-        for problem in problems:
-            print("PROBLEM:", problem)
-        print("scale-out: FAILED" if problems else "scale-out: all checks held")
-        return 1 if problems else 0
+        return verdict("scale-out", problems)
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not cut the clean-up short
-        processes.stop_all()
-        if args.keep:
-            log(f"kept {run_dir}")
-        else:
-            shutil.rmtree(run_dir, ignore_errors=True)
+        clean_up(processes, run_dir, args.keep)
 
 
 if __name__ == "__main__":
