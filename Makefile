@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-deps migrate seed serve worker lint bench clean
+.PHONY: run test install system-deps node-deps migrate seed serve worker lint bench clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,15 @@ serve: seed
 worker: install
 	$(BIN)/rq worker --with-scheduler --url "$${REDIS_URL:?set REDIS_URL}" dvc
 
-test: install system-deps
+test: install system-deps node-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core, which the accessibility tests (tests/a11y) inject into each page: exactly the version of
+# package-lock.json, installed only when missing. Nothing is built.
+node-deps:
+	@test -f node_modules/axe-core/axe.min.js || { command -v npm >/dev/null || \
+	  { echo "npm is missing: install Node.js with npm (Debian: apt-get install nodejs npm)"; exit 1; }; \
+	  npm ci --no-audit --no-fund; }
 
 lint: install
 	$(BIN)/flake8 portal services workflows tests config.py bench

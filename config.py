@@ -62,6 +62,11 @@ class Config:
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "Cổng dịch vụ công <no-reply@dichvucong.local>")
         self.SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "log")
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
+        # The outbox (portal/outbox): attempts before a message is `failed`, the sender's lease in seconds;
+        # OUTBOX_ENABLED=false writes no message at all (only for bench/outbox.py's comparison).
+        self.OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 10)
+        self.OUTBOX_LEASE_SECONDS = _env_int("OUTBOX_LEASE_SECONDS", 300)
+        self.OUTBOX_ENABLED = _env_bool("OUTBOX_ENABLED", True)
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
         self.TIMEZONE = "Asia/Ho_Chi_Minh"
         self.CUTOFF_HOUR = _env_int("CUTOFF_HOUR", 15)
@@ -86,6 +91,33 @@ class Config:
         self.VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "")  # querydr; default: the sandbox's
         self.VNPAY_SANDBOX_STORE = os.environ.get("VNPAY_SANDBOX_STORE", "")
         self.VNPAY_TIMEOUT = _env_int("VNPAY_TIMEOUT", 15)
+        # The national portal's status API (portal/national/status.py). An empty URL uses the built-in sandbox
+        # at PUBLIC_URL/sandbox/dvcqg, and then an empty secret is derived from SECRET_KEY.
+        self.DVCQG_URL = os.environ.get("DVCQG_URL", "").rstrip("/")
+        self.DVCQG_CLIENT_ID = os.environ.get("DVCQG_CLIENT_ID", "dvc-portal")
+        self.DVCQG_CLIENT_SECRET = os.environ.get("DVCQG_CLIENT_SECRET", "")
+        self.DVCQG_TIMEOUT = _env_int("DVCQG_TIMEOUT", 10)
+        # The sandbox's procedure catalogue beyond the shipped services' codes (comma-separated national codes).
+        self.DVCQG_SANDBOX_CATALOGUE = os.environ.get("DVCQG_SANDBOX_CATALOGUE", "")
+        # Applications the national portal sends (portal/national/inbound.py): the shared secret that signs
+        # them (empty: derived from SECRET_KEY, what the built-in sandbox signs with), the clock skew allowed,
+        # and the origins attachments may be fetched from (empty: DVCQG_URL's, or PUBLIC_URL's for the sandbox).
+        self.DVCQG_INBOUND_SECRET = os.environ.get("DVCQG_INBOUND_SECRET", "")
+        self.DVCQG_INBOUND_MAX_SKEW = _env_int("DVCQG_INBOUND_MAX_SKEW", 300)
+        self.DVCQG_FILE_ORIGINS = os.environ.get("DVCQG_FILE_ORIGINS", "")
+        # The reporting system (portal/reports/sending.py). An empty URL uses the built-in sandbox at
+        # PUBLIC_URL/sandbox/reporting, and then an empty token is derived from SECRET_KEY.
+        self.REPORTING_URL = os.environ.get("REPORTING_URL", "")
+        self.REPORTING_TOKEN = os.environ.get("REPORTING_TOKEN", "")
+        self.REPORTING_TIMEOUT = _env_int("REPORTING_TIMEOUT", 15)
+        self.REPORTING_LOOKBACK_MONTHS = _env_int("REPORTING_LOOKBACK_MONTHS", 3)  # what `send-due` still owes
+        self.REPORTING_SANDBOX_STORE = os.environ.get("REPORTING_SANDBOX_STORE", "")
+        # Sign-in with the national identity (portal/auth/national_identity.py). An empty issuer uses the
+        # sandbox at PUBLIC_URL/sandbox/vneid, and then an empty secret is derived from SECRET_KEY.
+        self.VNEID_ISSUER = os.environ.get("VNEID_ISSUER", "").rstrip("/")
+        self.VNEID_CLIENT_ID = os.environ.get("VNEID_CLIENT_ID", "dvc-portal")
+        self.VNEID_CLIENT_SECRET = os.environ.get("VNEID_CLIENT_SECRET", "")
+        self.VNEID_TIMEOUT = _env_int("VNEID_TIMEOUT", 10)
         self.PKI_P12_PATHS = os.environ.get("PKI_P12_PATHS", "")  # "unit-slug=/path/file.p12;..."
         self.PKI_P12_PASSWORD = os.environ.get("PKI_P12_PASSWORD", "")
         self.PKI_TRUST_ROOTS = os.environ.get("PKI_TRUST_ROOTS", "")  # PEM/DER files separated by ";"

@@ -7,6 +7,10 @@ a file for both); one client with T threads (http.client) drives them in alterna
 - a full submit: create a draft (JSON), attach one PDF (multipart), submit (the code is assigned);
 - a read: one submitted application with its attachment, as JSON.
 
+The portal runs as in production, with a queue (--redis-url, Redis database 13 by default, emptied before and
+after): its requests write their outbox messages and queue their delivery, and no worker runs while it is
+measured, so the figures are those of the submit path; bench/outbox.py measures the delivery.
+
 It prints the throughput of each per round and in total, the ratios portal / bare, and the p95 of a full submit
 on the portal. Targets (issue 13): submit >= 0.5x, read >= 0.7x, p95 of a full submit <= 300 ms at 16 threads.
 
@@ -207,11 +211,17 @@ def stop(process):
             process.wait()
 
 
-def environment(run_dir: Path, instance: Path) -> dict:
+def environment(run_dir: Path, instance: Path, redis_url: str = "") -> dict:
     env = dict(os.environ, INSTANCE_PATH=str(instance), BARE_DIR=str(run_dir / "bare"),
                GUNICORN_ACCESS_LOG=str(run_dir / "access.log"), GUNICORN_LOG_LEVEL="warning",
                PYTHONPATH=str(ROOT))
-    env.pop("REDIS_URL", None)  # no queue: jobs (the receipt e-mail) run in the request, as on `make serve`
+    # With a queue (production, DESIGN.md §5) the request writes its outbox messages (e-mail, SMS, the national
+    # portal's status) and queues their delivery; no worker runs during the bench, so what is measured is the
+    # submit path itself, and the delivery is bench/outbox.py's. Without one (--redis-url none, as `make serve`
+    # on the embedded default) the messages are delivered inline after the commit, inside the request.
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     database_url = os.environ.get("DATABASE_URL")
     if database_url:
         env["BARE_DATABASE_URL"] = database_url
@@ -229,16 +239,22 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=8.0, help="length of one round")
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers, for both apps")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+                        help="the portal's queue, emptied before and after ('none': deliver inline)")
     args = parser.parse_args(argv)
+    redis_url = "" if args.redis_url.lower() in ("", "none") else args.redis_url
 
     run_dir = Path(tempfile.mkdtemp(prefix="bench-submit-"))
     instance = Path(os.environ.get("BENCH_INSTANCE") or run_dir / "instance")
-    env = environment(run_dir, instance)
+    env = environment(run_dir, instance, redis_url)
+    if redis_url:
+        empty_queue(redis_url)
     database = "PostgreSQL" if "postgresql" in os.environ.get("DATABASE_URL", "") else "SQLite"
     servers = []
     with open(run_dir / "server.log", "ab") as log:
         try:
-            print(f"submit benchmark on {database}: seeding the portal ({run_dir})", flush=True)
+            queue = f"queue {redis_url}, no worker" if redis_url else "no queue: messages delivered in the request"
+            print(f"submit benchmark on {database} ({queue}): seeding the portal ({run_dir})", flush=True)
             for command in (("db", "upgrade"), ("services", "load"), ("seed-demo",)):
                 cli(env, *command, log=log)
             subprocess.run([sys.executable, "-c", "from bench.bare_app import create_schema; create_schema()"],
@@ -257,6 +273,13 @@ def main(argv=None):
         finally:
             for server in servers:
                 stop(server)
+            if redis_url:
+                empty_queue(redis_url)
+
+
+def empty_queue(redis_url: str) -> None:
+    from redis import Redis
+    Redis.from_url(redis_url).flushdb()
 
 
 def measure(portal: Target, bare: Target, args) -> int:

@@ -1,5 +1,7 @@
 """dvc-portal: the Flask application."""
 import logging
+import os
+import weakref
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
@@ -14,6 +16,10 @@ log = logging.getLogger(__name__)
 def select_locale():
     if not has_request_context():
         return "vi"  # e-mails, documents and CLI output are Vietnamese
+    if request.path.startswith("/api/"):
+        # API clients say what they read with Accept-Language (problem+json titles and details); without
+        # it, or for any other language, Vietnamese, as before.
+        return request.accept_languages.best_match(("vi", "en")) or "vi"
     if current_user and current_user.is_authenticated and getattr(current_user, "locale", None) in ("vi", "en"):
         return current_user.locale
     chosen = request.cookies.get("lang")
@@ -59,7 +65,23 @@ def create_app(config=None):
     install_security_headers(app)
     install_proxy_fix(app)
     check_workflows(app)
+    _fresh_connections_after_fork(app)
     return app
+
+
+def _fresh_connections_after_fork(app):
+    """gunicorn preloads the app (gunicorn.conf.py) and forks its workers from it: a worker must not share the
+    database connections the master opened at start (check_workflows reads the database), so each child drops
+    its inherited pool without closing the parent's sockets, as SQLAlchemy advises for multiprocessing."""
+    app_ref = weakref.ref(app)  # a handler lives as long as the process: it must not keep a test's app alive
+
+    def drop_inherited_pools():
+        forked = app_ref()
+        if forked is not None:
+            with forked.app_context():
+                for engine in db.engines.values():
+                    engine.dispose(close=False)
+    os.register_at_fork(after_in_child=drop_inherited_pools)
 
 
 def check_workflows(app):

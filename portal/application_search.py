@@ -20,19 +20,22 @@ from .models import Application, User
 
 # Data keys whose values identify a person: requester_full_name, mother_national_id, owner_phone…
 _PERSON_KEYS = re.compile(r"(full_name|national_id|phone|ho_ten|so_dinh_danh|so_dien_thoai)$")
-_WATCHED = ("code", "data", "applicant_id", "applicant_name", "applicant_national_id", "applicant_phone")
+_WATCHED = ("code", "national_code", "data", "applicant_id", "applicant_name", "applicant_national_id",
+            "applicant_phone")
 _NUMBER = re.compile(r"\+?[0-9][0-9.]*")  # a phone or identification number, maybe in groups
 _EDGE = ".,;:!?()[]{}\"'“”‘’«»"
 MAX_WORDS = 8
 MAX_WORD = 60
 
 
-def search_text_of(code, person: tuple, data) -> str:
-    """The folded text an application is found by. `person`: (name, identification number, phone)."""
-    # The code's tails after each "-" too ("260301-0001", "0001"): words are matched from their start.
-    code = code or ""
-    tails = [code.split("-", i)[-1] for i in range(1, code.count("-") + 1)]
-    parts = [code, *tails, *[value or "" for value in person]]
+def search_text_of(code, person: tuple, data, national_code=None) -> str:
+    """The folded text an application is found by. `person`: (name, identification number, phone);
+    `national_code`: the national portal's own code of an application submitted there."""
+    parts = []
+    for one in (code or "", national_code or ""):
+        # The code's tails after each "-" too ("260301-0001", "0001"): words are matched from their start.
+        parts += [one, *[one.split("-", i)[-1] for i in range(1, one.count("-") + 1)]]
+    parts += [value or "" for value in person]
     for key, value in sorted((data or {}).items()):
         if isinstance(value, str) and _PERSON_KEYS.search(key):
             parts.append(value)
@@ -89,7 +92,8 @@ def _person(application: Application, connection) -> tuple:
 
 def refresh(application: Application, connection) -> None:
     person = _person(application, connection)
-    application.search_text = search_text_of(application.code, person, application.data)
+    application.search_text = search_text_of(application.code, person, application.data,
+                                             application.national_code)
 
 
 @event.listens_for(Application, "before_insert")
@@ -112,10 +116,11 @@ def _on_account_change(mapper, connection, user):
         return
     table = Application.__table__
     rows = connection.execute(select(table.c.id, table.c.code, table.c.data, table.c.applicant_name,
-                                     table.c.applicant_national_id, table.c.applicant_phone)
+                                     table.c.applicant_national_id, table.c.applicant_phone,
+                                     table.c.national_code)
                               .where(table.c.applicant_id == user.id)).all()
-    for app_id, code, data, name, national_id, phone in rows:
+    for app_id, code, data, name, national_id, phone, national_code in rows:
         person = (name or user.full_name, national_id or user.national_id, phone or user.phone)
         connection.execute(table.update().where(table.c.id == app_id)
-                           .values(search_text=search_text_of(code, person, data),
+                           .values(search_text=search_text_of(code, person, data, national_code),
                                    updated_at=table.c.updated_at))  # not a change of the application

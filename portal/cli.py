@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app portal seed-demo`, `services load`, `workflows check|load`, `calendar due`."""
+"""Command-line tasks: `flask --app portal seed-demo`, `services load|check`, `workflows check|load`, `calendar due`."""
 import sys
 from datetime import date
 
@@ -52,6 +52,32 @@ def register(app):
         for error in errors:
             click.echo(f"refused: {_refusal(error)}", err=True)
         if errors and strict:
+            sys.exit(1)
+
+    @services.command("check")
+    @click.option("--dir", "directory", default=None, help="Thư mục chứa *.toml (mặc định SERVICES_DIR).")
+    def services_check(directory):
+        """Báo, theo từng thủ tục, các giá trị mà mẫu kết quả in ra nhưng không trường nào của biểu mẫu
+        điền (kết quả sẽ có chỗ trống); mã lỗi 1 nếu có, hoặc nếu có tệp bị từ chối."""
+        from services.loader import load_dir
+        from services.result_fields import holes
+        from .documents.render import jinja_env, template_exists
+        definitions, errors = load_dir(directory or current_app.config["SERVICES_DIR"])
+        for error in errors:
+            click.echo(f"refused: {_refusal(error)}", err=True)
+        found = 0
+        for definition in definitions:
+            name = definition.result.get("template") or ""
+            template = name if template_exists(name) else "generic_result"
+            problems = holes(definition, jinja_env(), template)
+            found += len(problems)
+            for problem in problems:
+                click.echo(problem.describe(), err=True)
+            if not problems:
+                click.echo(f"{definition.slug}: {template}: OK")
+        click.echo(f"{len(definitions)} services checked, {found} unfilled template value(s), "
+                   f"{len(errors)} refused")
+        if found or errors:
             sys.exit(1)
 
     workflows = AppGroup("workflows", help="Quy trình.")

@@ -4,10 +4,13 @@ carries beside its Vietnamese one, and the Jinja filters the citizen pages use f
 Vietnamese is the source language of every message (msgid); `portal/translations/en` holds the English.
 Texts that other modules keep as plain Vietnamese constants are marked here with `N_` so that
 `make translations` extracts them, and pages translate them with the `translated` filter."""
+import re
 from datetime import date, datetime
 
 from babel.dates import format_date
+from flask import g
 from flask_babel import get_locale, gettext
+from markupsafe import Markup, escape
 
 from .formatting import vn_date_long
 from .timeutil import to_vn
@@ -33,7 +36,85 @@ EXTERNAL_TEXTS = (
     N_("Dữ liệu gửi lên vượt quá dung lượng cho phép."), N_("Định dạng không được hỗ trợ."),
     N_("Dữ liệu không hợp lệ."), N_("Bạn đã gửi quá nhiều yêu cầu, vui lòng thử lại sau."),
     N_("Đã có lỗi xảy ra. Vui lòng thử lại sau."),
+    # The titles of portal.operations' refusals (OperationError and its subclasses).
+    N_("Hồ sơ đã thay đổi"), N_("Định dạng tệp không được chấp nhận"), N_("Tệp quá lớn"),
+    N_("Quá nhiều lần thử"),  # portal/citizen/claiming.py
+    # portal/api/errors.py: a form or an API call without its CSRF token.
+    N_("Thiếu hoặc sai mã bảo vệ CSRF."),
+    N_("Phiên làm việc đã hết hạn hoặc biểu mẫu thiếu mã bảo vệ. Vui lòng tải lại trang và gửi lại."),
 )
+
+
+# The official titles of the documents the portal issues (portal/documents/kinds.py TITLES; tests/i18n checks
+# they stay in step). The documents themselves stay Vietnamese; pages name them in the page's language.
+DOCUMENT_TITLES = (
+    N_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), N_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    N_("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), N_("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"),
+    N_("Thông báo dừng giải quyết hồ sơ"), N_("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    N_("Sổ theo dõi hồ sơ"), N_("Kết quả giải quyết thủ tục hành chính"),
+    N_("Thông báo về việc không giải quyết hồ sơ"), N_("Biên lai thu phí, lệ phí"),
+)
+
+
+# The workflow engine's refusals (workflows/engine.py, which imports no Flask): the fixed ones word for word,
+# the ones naming an action or a state as patterns. tests/i18n checks that these stay in step with the engine.
+ENGINE_TEXTS = (
+    N_("Thao tác này không có trong quy trình giải quyết hồ sơ."),
+    N_("Mỗi cơ quan chỉ được yêu cầu bổ sung, hoàn thiện hồ sơ một lần (Nghị định số 61/2018/NĐ-CP, đã được "
+       "sửa đổi, bổ sung): đơn vị của bạn đã yêu cầu bổ sung hồ sơ này."),
+    N_("Hồ sơ chưa được tiếp nhận."), N_("Hồ sơ đã được tiếp nhận."),
+    N_("Hồ sơ không có khoản phí, lệ phí nào phải nộp."), N_("Hồ sơ còn phí, lệ phí chưa nộp."),
+    N_("Dịch vụ này không cung cấp kết quả trực tuyến; vui lòng nhận kết quả tại bộ phận một cửa."),
+    N_("Dịch vụ này trả kết quả trực tuyến."), N_("Hồ sơ vẫn còn trong hạn giải quyết."),
+    N_("Hồ sơ liên thông phải được cấp trên tiếp nhận trước khi thực hiện thao tác này."),
+    N_("Hồ sơ đã được cấp trên tiếp nhận."),
+    N_("Không có đề nghị gia hạn nào đang chờ lãnh đạo phê duyệt."),
+    N_("Đề nghị gia hạn đang chờ lãnh đạo phê duyệt."),
+    N_("Vui lòng chọn ngày hẹn trả mới."),
+    N_("Vui lòng nêu căn cứ pháp lý (điều, khoản, văn bản quy định) của việc từ chối."),
+)
+ENGINE_PATTERNS = (
+    N_("Thao tác «%(label)s» chỉ được mỗi cơ quan thực hiện một lần và đơn vị của bạn đã thực hiện."),
+    N_("Thao tác «%(label)s» chỉ được thực hiện một lần đối với mỗi hồ sơ và đã được thực hiện."),
+    N_("Hồ sơ chưa có ngày hẹn trả nên chưa thể thực hiện «%(label)s»."),
+    N_("Chỉ được thực hiện «%(label)s» chậm nhất một ngày làm việc trước ngày hẹn trả; thời hạn này đã qua."),
+    N_("Thao tác «%(label)s» chưa được thực hiện lần nào."),
+    N_("Hồ sơ chưa đủ điều kiện để thực hiện «%(label)s»."),
+    N_("Không thể thực hiện «%(label)s» khi hồ sơ đang ở trạng thái «%(state)s»."),
+    N_("Vai trò của bạn không được thực hiện «%(label)s» đối với hồ sơ này."),
+    N_("Chỉ người nộp hồ sơ mới được thực hiện «%(label)s»."),
+    N_("Hồ sơ hiện không do đơn vị của bạn giải quyết nên bạn không thể thực hiện «%(label)s»."),
+    N_("Vui lòng nhập nội dung (lý do) cho thao tác «%(label)s»."),
+    N_("Vui lòng nhập đủ thông tin cho thao tác «%(label)s»."),
+)
+_PATTERNS = [(re.compile(re.escape(p).replace(re.escape("%(label)s"), "(?P<label>.+?)")
+                         .replace(re.escape("%(state)s"), "(?P<state>.+?)") + r"\Z"), p) for p in ENGINE_PATTERNS]
+
+
+def _workflow_label_en(label: str) -> str:
+    """The English label of a workflow action or state given its Vietnamese label (the shipped workflows)."""
+    from .workflows_registry import all_workflows
+    for workflow in all_workflows().values():
+        for transition in workflow.transitions:
+            if transition.label == label and transition.label_en:
+                return transition.label_en
+        for state in workflow.states.values():
+            if state.label == label and state.label_en:
+                return state.label_en
+    return label
+
+
+def _translated_pattern(text: str) -> str:
+    for regex, pattern in _PATTERNS:
+        found = regex.match(text)
+        if found:
+            english = gettext(pattern)
+            if english == pattern:
+                return text
+            return english.replace("%(label)s", _workflow_label_en(found.group("label"))).replace(
+                "%(state)s", _workflow_label_en(found.groupdict().get("state") or ""))
+    # A workflow's own label (a state or an action, shown by a page that got it in Vietnamese).
+    return _workflow_label_en(text)
 
 
 def current_language() -> str:
@@ -64,7 +145,10 @@ def translated(text) -> str:
     marked safe and not %-formatted, so a text carrying user input stays escaped and intact."""
     if not text:
         return "" if text is None else text
-    return gettext(str(text))
+    english = gettext(str(text))
+    if english == str(text) and current_language() == "en":
+        return _translated_pattern(english)
+    return english
 
 
 def long_date(day: date | datetime | None, language: str | None = None) -> str:
@@ -78,6 +162,76 @@ def long_date(day: date | datetime | None, language: str | None = None) -> str:
     return format_date(day, "d MMMM y", locale="en")
 
 
+def vi(value):
+    """On English pages, Vietnamese content (a proper name, the citizen's answer, a legal text, a service's
+    text without an English version) inside `<span lang="vi">`, so that it is read with a Vietnamese voice and
+    hyphenated as Vietnamese; on Vietnamese pages the text as it is (the page is lang="vi")."""
+    if value is None or value == "":
+        return "" if value is None else value
+    if current_language() != "en" or not _has_vietnamese_letters(str(value)):
+        return value
+    return Markup('<span lang="vi">%s</span>') % value
+
+
+def vi_option() -> dict:
+    """`render_kw` of a choice whose label is a Vietnamese name (a unit, a person): marked on English pages
+    only, so the Vietnamese pages keep their markup."""
+    return {"lang": "vi"} if current_language() == "en" else {}
+
+
+def _has_vietnamese_letters(text: str) -> bool:
+    # Letters beyond ASCII: a Vietnamese name or sentence; an English choice, a number or a date needs no mark.
+    return any(ch.isalpha() and ord(ch) > 127 for ch in text)
+
+
+def vi_names(text, *names):
+    """A translated sentence that carries Vietnamese names ("… processed by Ủy ban nhân dân xã Tam Hồng."):
+    escaped, with each name marked lang="vi" on English pages."""
+    if text is None or text == "":
+        return ""
+    result = escape(text)
+    if current_language() != "en":
+        return result
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        result = Markup(result.replace(escape(name), vi(name)))
+    return result
+
+
+def document_title(document):
+    """An issued document's title on a page: the English of its kind's title, or of the service's result
+    (`result.title_en`); what has no English stays Vietnamese, marked lang="vi"."""
+    title = getattr(document, "title", "") or ""
+    if current_language() != "en" or not title:
+        return title
+    english = gettext(title)
+    application = getattr(document, "application", None)
+    if english == title and getattr(document, "kind", None) == "result" and application is not None:
+        from .operations.catalogue import definition_of
+        result = definition_of(application.service_version).result
+        if result.get("title") == title and result.get("title_en"):
+            english = result["title_en"]
+    return vi(english)
+
+
+def sector_label(sector) -> str:
+    """A sector's English name (the services' `sector_en`) on English pages; its Vietnamese name otherwise
+    and when no service gives one."""
+    if not sector or current_language() != "en":
+        return sector or ""
+    names = g.get("_dvc_sector_en")
+    if names is None:
+        from .operations.catalogue import active_services, definition_of
+        names = {}
+        for version in active_services():
+            definition = definition_of(version)
+            if definition.sector and definition.sector_en:
+                names.setdefault(definition.sector, definition.sector_en)
+        g._dvc_sector_en = names
+    return names.get(sector, sector)
+
+
 def register(app) -> None:
-    """Adds the filters `localized`, `translated` and `long_date`; calling it twice is harmless."""
-    app.jinja_env.filters.update(localized=localized, translated=translated, long_date=long_date)
+    """Adds the filters `localized`, `translated`, `long_date`, `vi` and `sector_label`; calling it twice is
+    harmless."""
+    app.jinja_env.filters.update(localized=localized, translated=translated, long_date=long_date, vi=vi,
+                                 vi_names=vi_names, sector_label=sector_label, document_title=document_title)

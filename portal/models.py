@@ -254,6 +254,10 @@ class Application(db.Model):
     # Form 01/07 of Circular 03/2025: the register book (one per receiving unit and year) and the serial in it.
     register_book: Mapped[str | None] = mapped_column(sa.String(20))
     register_serial: Mapped[int | None] = mapped_column(sa.Integer)
+    # The code the national portal (Cổng DVCQG) gave an application submitted there (channel `national`), kept
+    # beside ours; unique when set, so the same national message twice finds one application
+    # (portal/national/inbound.py).
+    national_code: Mapped[str | None] = mapped_column(sa.String(60), unique=True)
     # Code, person's name, identification number and phone, folded: kept by portal/application_search.py.
     search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -499,4 +503,7 @@ class ClaimCode(db.Model):
 
 
 from . import application_search  # noqa: E402,F401  (keeps applications.search_text on every write)
+from .national import inbound_models as _national_inbound  # noqa: E402,F401  (table national_submissions)
 from .audit import chain as _audit_chain  # noqa: E402,F401  (hash-chains events and audit rows on insert)
+from .outbox import models as _outbox_models  # noqa: E402,F401  (outbox_messages: portal/outbox)
+from .reports import models as _report_models  # noqa: E402,F401  (report_submissions: reports/sending.py)

@@ -9,6 +9,8 @@ PAGE_BLUEPRINTS = [
     ("portal.auth.views", "bp"),
     ("portal.auth.totp_views", "bp"),
     ("portal.auth.recovery", "bp"),
+    ("portal.auth.national_identity", "bp"),
+    ("portal.sandbox_vneid.views", "bp"),
     ("portal.citizen.views", "bp"),
     ("portal.citizen.check_answers", "bp"),
     ("portal.staff.views", "bp"),
@@ -16,12 +18,19 @@ PAGE_BLUEPRINTS = [
     ("portal.citizen.claim", "bp"),
     ("portal.digitised.views", "bp"),
     ("portal.admin.views", "bp"),
+    ("portal.admin.outbox_admin", "bp"),
     ("portal.audit.views", "bp"),
     ("portal.reports.views", "bp"),
+    ("portal.reports.sending_views", "bp"),
+    ("portal.reports.reporting_sandbox", "bp"),
     ("portal.documents.views", "bp"),
     ("portal.payments.views", "bp"),
     ("portal.payments.sandbox", "bp"),
+    ("portal.national.sandbox_submit", "bp"),
+    ("portal.national.sandbox", "bp"),
+    ("portal.national.admin_views", "bp"),
     ("portal.ratings.views", "bp"),
+    ("portal.pwa.views", "bp"),
 ]
 # flask-smorest blueprints under /api/v1
 API_BLUEPRINTS = [
@@ -39,6 +48,8 @@ API_BLUEPRINTS = [
     ("portal.payments.api", "blp"),
     ("portal.ratings.api", "blp"),
     ("portal.reports.api", "blp"),
+    ("portal.reports.sending_api", "blp"),
+    ("portal.national.inbound_api", "blp"),
 ]
 # modules whose import registers workflow effect handlers
 EFFECT_MODULES = [
@@ -54,6 +65,8 @@ EFFECT_MODULES = [
 HOOK_MODULES = [
     "portal.reports.flows",
     "portal.payments.operations",
+    "portal.national.status",  # a status message to the national portal per transition (outbox "dvcqg")
+    "portal.reports.sending",  # outbox destination "reporting"
 ]
 CLI_MODULES = [
     ("portal.cli", "register"),
@@ -63,6 +76,8 @@ CLI_MODULES = [
     ("portal.admin.cli", "register"),
     ("portal.audit.cli", "register"),
     ("portal.reports.cli", "register"),
+    ("portal.outbox.cli", "register"),
+    ("portal.national.cli", "register"),
 ]
 
 

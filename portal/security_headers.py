@@ -31,6 +31,10 @@ def content_security_policy(nonce: str) -> str:
         "img-src 'self' data:",  # Bootstrap's CSS draws its icons from data: URLs
         "font-src 'self'",
         "connect-src 'self'",
+        # Said outright rather than left to the default-src fallback: the installable app's service worker
+        # (/sw.js) and manifest are the portal's own files, nothing else may be either.
+        "worker-src 'self'",
+        "manifest-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
         "frame-ancestors 'none'",

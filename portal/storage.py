@@ -9,6 +9,7 @@ from pathlib import Path
 import filetype
 from flask import current_app
 
+from .i18n import N_
 from .extensions import db
 from .input_guard import clean_text
 from .upload_checks import check_content
@@ -42,11 +43,11 @@ def check_upload(stream, filename: str | None) -> CheckedUpload:
     if len(data) > limit:
         raise TooLarge(f"Tệp vượt quá dung lượng cho phép ({current_app.config['MAX_UPLOAD_MB']} MB).")
     if not data:
-        raise Invalid("Tệp rỗng, vui lòng chọn lại tệp.", code="empty_file")
+        raise Invalid(N_("Tệp rỗng, vui lòng chọn lại tệp."), code="empty_file")
     kind = filetype.guess(data)
     mime = kind.mime if kind else None
     if mime not in ALLOWED_UPLOADS:
-        raise UnsupportedMedia("Chỉ chấp nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).")
+        raise UnsupportedMedia(N_("Chỉ chấp nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp)."))
     check_content(data, mime)
     return CheckedUpload(data, mime, clean_filename(filename), hashlib.sha256(data).hexdigest())
 

@@ -237,7 +237,7 @@ def _make_field(spec: FieldDef, locale: str):
     render_kw: dict = {}
     if spec.prefill in AUTOCOMPLETE_BY_PREFILL:
         render_kw["autocomplete"] = AUTOCOMPLETE_BY_PREFILL[spec.prefill]
-    common = {"label": label, "description": spec.help or "", "render_kw": render_kw}
+    common = {"label": label, "description": spec.display_help(locale) or "", "render_kw": render_kw}
 
     if spec.type in DEFAULT_MAX_LENGTH:
         limit = spec.max_length or DEFAULT_MAX_LENGTH[spec.type]
@@ -274,7 +274,8 @@ def _make_field(spec: FieldDef, locale: str):
     if spec.type == "checkbox":
         return wtf.BooleanField(validators=chain, **common)
     if spec.type in ("select", "radio"):
-        choices = [SelectChoice(value=c, label=c) for c in spec.choices]
+        # The value stays the Vietnamese choice (what is stored and printed); only the label is translated.
+        choices = [SelectChoice(value=c, label=spec.display_choice(c, locale)) for c in spec.choices]
         if spec.type == "select":
             choices.insert(0, SelectChoice(value="", label=messages["placeholder"]))
             cls = wtf.SelectField

@@ -46,15 +46,16 @@ PREFILL_ATTRIBUTES = {
 CHOICE_TYPES = ("select", "radio")
 LENGTH_TYPES = ("text", "textarea", "email")
 
-TOP_LEVEL_KEYS = ("code", "slug", "name", "name_en", "sector", "authority", "intake", "workflow",
+# `*_en` keys are optional: the English shown on English pages (absent: the Vietnamese text is shown).
+TOP_LEVEL_KEYS = ("code", "slug", "name", "name_en", "sector", "sector_en", "authority", "intake", "workflow",
                   "local_workflow", "transfer_workflow", "online_level", "processing_days", "fee", "legal_basis",
-                  "description", "result", "fields", "documents")
+                  "description", "description_en", "result", "fields", "documents")
 REQUIRED_TOP_LEVEL = ("code", "slug", "name", "authority", "intake", "workflow", "online_level",
                       "processing_days", "fee", "result", "fields")
-FIELD_KEYS = ("name", "label", "label_en", "type", "required", "max_length", "choices", "min", "max",
-              "help", "prefill")
-DOCUMENT_KEYS = ("key", "label", "label_en", "required", "note")
-RESULT_KEYS = ("template", "title")
+FIELD_KEYS = ("name", "label", "label_en", "type", "required", "max_length", "choices", "choices_en", "min",
+              "max", "help", "help_en", "prefill")
+DOCUMENT_KEYS = ("key", "label", "label_en", "required", "note", "note_en")
+RESULT_KEYS = ("template", "title", "title_en")
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CODE = re.compile(r"[0-9]+(?:\.[0-9A-Za-z]+)+")
@@ -82,9 +83,21 @@ class FieldDef:
     max: int | None = None
     help: str | None = None
     prefill: str | None = None
+    # The English of each choice, in the order of `choices`; the answer stored is always the Vietnamese one.
+    choices_en: tuple[str, ...] = ()
+    help_en: str | None = None
 
     def display_label(self, locale: str = "vi") -> str:
         return self.label_en if locale == "en" and self.label_en else self.label
+
+    def display_choice(self, value, locale: str = "vi"):
+        """The English of a stored (Vietnamese) choice on English pages; anything else unchanged."""
+        if locale == "en" and self.choices_en and value in self.choices:
+            return self.choices_en[self.choices.index(value)]
+        return value
+
+    def display_help(self, locale: str = "vi") -> str | None:
+        return self.help_en if locale == "en" and self.help_en else self.help
 
 
 @dataclass(frozen=True)
@@ -94,9 +107,13 @@ class DocumentDef:
     label_en: str | None
     required: bool
     note: str | None = None
+    note_en: str | None = None
 
     def display_label(self, locale: str = "vi") -> str:
         return self.label_en if locale == "en" and self.label_en else self.label
+
+    def display_note(self, locale: str = "vi") -> str | None:
+        return self.note_en if locale == "en" and self.note_en else self.note
 
 
 @dataclass(frozen=True)
@@ -122,6 +139,8 @@ class ServiceDef:
     # None: `workflow` (portal/operations/routing.py).
     local_workflow: str | None = None
     transfer_workflow: str | None = None
+    sector_en: str | None = None
+    description_en: str | None = None
     source_hash: str = ""
 
     def __hash__(self) -> int:
@@ -266,6 +285,7 @@ def parse(data: dict, filename: str, *, check_filename: bool = True) -> ServiceD
         name=r.text(data["name"], "name"),
         name_en=r.text(data.get("name_en"), "name_en", optional=True),
         sector=r.text(data.get("sector"), "sector", optional=True),
+        sector_en=r.text(data.get("sector_en"), "sector_en", optional=True),
         authority=authority,
         intake=intake,
         workflow=workflow,
@@ -277,6 +297,7 @@ def parse(data: dict, filename: str, *, check_filename: bool = True) -> ServiceD
         fee=fee,
         legal_basis=tuple(r.text(item, f"legal_basis[{i}]") for i, item in enumerate(legal_basis)),
         description=r.text(data.get("description"), "description", optional=True, multiline=True),
+        description_en=r.text(data.get("description_en"), "description_en", optional=True, multiline=True),
         result=_parse_result(r, data["result"]),
         fields=fields,
         documents=documents,
@@ -296,13 +317,13 @@ def _parse_result(r: _Reader, value) -> dict:
     # Without a template the result is the generic one (templates/documents/generic_result.html) under
     # this title: a service added as a file alone still issues a proper result.
     r.require(table, ("title",), "result.")
-    if "template" not in table:
-        return {"title": r.text(table["title"], "result.title")}
-    return {
-        "template": r.pattern(table["template"], "result.template", _IDENTIFIER,
-                              "tên mẫu văn bản gồm chữ thường, chữ số và dấu gạch dưới"),
-        "title": r.text(table["title"], "result.title"),
-    }
+    result = {"title": r.text(table["title"], "result.title")}
+    if "template" in table:
+        result = {"template": r.pattern(table["template"], "result.template", _IDENTIFIER,
+                                        "tên mẫu văn bản gồm chữ thường, chữ số và dấu gạch dưới"), **result}
+    if "title_en" in table:
+        result["title_en"] = r.text(table["title_en"], "result.title_en")
+    return result
 
 
 def _parse_field(r: _Reader, table: dict, path: str) -> FieldDef:
@@ -325,6 +346,14 @@ def _parse_field(r: _Reader, table: dict, path: str) -> FieldDef:
         _check_unique(r, list(choices), path, "choices", "lựa chọn", indexed=False)
     elif "choices" in table:
         r.fail(f"{path}.choices", "chỉ dùng cho kiểu select hoặc radio")
+    choices_en: tuple[str, ...] = ()
+    if "choices_en" in table:
+        raw_en = table["choices_en"]
+        if not choices:
+            r.fail(f"{path}.choices_en", "chỉ dùng cùng với choices")
+        if not isinstance(raw_en, list) or len(raw_en) != len(choices):
+            r.fail(f"{path}.choices_en", f"phải là danh sách {len(choices)} chuỗi ký tự, theo thứ tự của choices")
+        choices_en = tuple(r.text(c, f"{path}.choices_en[{i}]") for i, c in enumerate(raw_en))
 
     max_length = None
     if "max_length" in table:
@@ -360,6 +389,8 @@ def _parse_field(r: _Reader, table: dict, path: str) -> FieldDef:
         max=bounds.get("max"),
         help=r.text(table.get("help"), f"{path}.help", optional=True),
         prefill=prefill,
+        choices_en=choices_en,
+        help_en=r.text(table.get("help_en"), f"{path}.help_en", optional=True),
     )
 
 
@@ -373,6 +404,7 @@ def _parse_document(r: _Reader, table: dict, path: str) -> DocumentDef:
         label_en=r.text(table.get("label_en"), f"{path}.label_en", optional=True),
         required=r.boolean(table.get("required", False), f"{path}.required"),
         note=r.text(table.get("note"), f"{path}.note", optional=True),
+        note_en=r.text(table.get("note_en"), f"{path}.note_en", optional=True),
     )
 
 
@@ -465,6 +497,7 @@ def to_dict(service: ServiceDef) -> dict:
     data: dict = {"code": service.code, "slug": service.slug, "name": service.name}
     _put(data, "name_en", service.name_en)
     _put(data, "sector", service.sector)
+    _put(data, "sector_en", service.sector_en)
     data.update(authority=service.authority, intake=service.intake, workflow=service.workflow)
     _put(data, "local_workflow", service.local_workflow)
     _put(data, "transfer_workflow", service.transfer_workflow)
@@ -473,6 +506,7 @@ def to_dict(service: ServiceDef) -> dict:
     if service.legal_basis:
         data["legal_basis"] = list(service.legal_basis)
     _put(data, "description", service.description)
+    _put(data, "description_en", service.description_en)
     data["result"] = dict(service.result)
     data["fields"] = [_field_dict(f) for f in service.fields]
     if service.documents:
@@ -492,9 +526,12 @@ def _field_dict(field: FieldDef) -> dict:
     _put(data, "max_length", field.max_length)
     if field.choices:
         data["choices"] = list(field.choices)
+    if field.choices_en:
+        data["choices_en"] = list(field.choices_en)
     _put(data, "min", field.min)
     _put(data, "max", field.max)
     _put(data, "help", field.help)
+    _put(data, "help_en", field.help_en)
     _put(data, "prefill", field.prefill)
     return data
 
@@ -504,6 +541,7 @@ def _document_dict(document: DocumentDef) -> dict:
     _put(data, "label_en", document.label_en)
     data["required"] = document.required
     _put(data, "note", document.note)
+    _put(data, "note_en", document.note_en)
     return data
 
 

@@ -8,6 +8,7 @@ from flask import abort, make_response, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from ..i18n import N_
 from ..api.common import api_user, json_body, token_required
 from ..auth.permissions import can_administer
 from ..extensions import csrf, db
@@ -23,14 +24,14 @@ SECURITY = [{"bearerAuth": []}]
 def _admin():
     user = api_user()
     if not can_administer(user):
-        raise Forbidden("Chỉ quản trị hệ thống được dùng chức năng này.")
+        raise Forbidden(N_("Chỉ quản trị hệ thống được dùng chức năng này."))
     return user
 
 
 def _unit(slug, key="unit") -> Unit:
     unit = db.session.execute(select(Unit).where(Unit.slug == str(slug or ""))).scalar_one_or_none()
     if unit is None:
-        raise Invalid("Không tìm thấy đơn vị.", errors={key: ["Không tìm thấy đơn vị."]})
+        raise Invalid(N_("Không tìm thấy đơn vị."), errors={key: [N_("Không tìm thấy đơn vị.")]})
     return unit
 
 
@@ -71,7 +72,7 @@ def _successors(value) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise Invalid("successors phải là một đối tượng {huyện: xã}.", errors={"successors": ["Không hợp lệ."]})
+        raise Invalid(N_("successors phải là một đối tượng {huyện: xã}."), errors={"successors": [N_("Không hợp lệ.")]})
     return {str(k): str(v) for k, v in value.items()}
 
 
@@ -133,7 +134,7 @@ def staff_create():
 def _person(user_id) -> User:
     person = db.session.get(User, user_id)
     if person is None or person.kind != "staff":
-        raise NotFound("Không tìm thấy cán bộ.")
+        raise NotFound(N_("Không tìm thấy cán bộ."))
     return person
 
 
@@ -151,7 +152,7 @@ def staff_update(user_id):
                                 title=body.get("title"))
     if "active" in body:
         if not isinstance(body["active"], bool):
-            raise Invalid("Dữ liệu không hợp lệ.", errors={"active": ["Phải là true hoặc false."]})
+            raise Invalid(N_("Dữ liệu không hợp lệ."), errors={"active": [N_("Phải là true hoặc false.")]})
         staff.set_active(actor, person, body["active"])
     return _staff_out(person)
 
@@ -187,7 +188,7 @@ def service_publish():
     actor = _admin()
     body = json_body()
     if not isinstance(body.get("toml"), str):
-        raise Invalid("Dữ liệu không hợp lệ.", errors={"toml": ["Cần nội dung TOML dạng chuỗi."]})
+        raise Invalid(N_("Dữ liệu không hợp lệ."), errors={"toml": [N_("Cần nội dung TOML dạng chuỗi.")]})
     version, created = services_admin.publish_text(actor, body["toml"])
     return {"slug": version.service.slug, "version": version.version,
             "created": created}, 201 if created else 200
@@ -212,8 +213,8 @@ def calendar_add():
     try:
         day = date.fromisoformat(str(body.get("day")))
     except ValueError:
-        raise Invalid("Dữ liệu không hợp lệ.",
-                      errors={"day": ["Ngày không hợp lệ (năm-tháng-ngày)."]}) from None
+        raise Invalid(N_("Dữ liệu không hợp lệ."),
+                      errors={"day": [N_("Ngày không hợp lệ (năm-tháng-ngày).")]}) from None
     row = calendar_admin.add_override(actor, day, body.get("kind"), str(body.get("note") or ""))
     return {"id": row.id, "day": row.day.isoformat(), "kind": row.kind, "note": row.note}, 201
 
@@ -226,7 +227,7 @@ def calendar_remove(override_id):
     try:
         calendar_admin.remove_override(actor, override_id)
     except Invalid:
-        raise NotFound("Không tìm thấy điều chỉnh lịch.") from None
+        raise NotFound(N_("Không tìm thấy điều chỉnh lịch.")) from None
     return "", 204
 
 

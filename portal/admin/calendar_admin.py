@@ -9,13 +9,14 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..i18n import N_
 from ..extensions import db
 from ..models import CalendarOverride
 from ..operations import Invalid
 from ..operations.calendar import current_calendar, forget_calendar
 from .units import audit
 
-KINDS = {"off": "Ngày nghỉ thêm", "work": "Ngày làm việc bù"}
+KINDS = {"off": N_("Ngày nghỉ thêm"), "work": N_("Ngày làm việc bù")}  # translated where shown
 
 
 def overrides(year: int | None = None) -> list[CalendarOverride]:
@@ -40,7 +41,7 @@ def add_override(actor, day: date, kind: str, note: str = "") -> CalendarOverrid
         if kind == "work" and working:
             errors["day"] = ["Ngày này vốn đã là ngày làm việc."]
     if errors:
-        raise Invalid("Không thể thêm điều chỉnh lịch.", errors=errors)
+        raise Invalid(N_("Không thể thêm điều chỉnh lịch."), errors=errors)
     row = CalendarOverride(day=day, kind=kind, note=unicodedata.normalize("NFC", (note or "").strip())[:200],
                            created_by_id=actor.id if actor else None)
     db.session.add(row)
@@ -53,7 +54,7 @@ def add_override(actor, day: date, kind: str, note: str = "") -> CalendarOverrid
 def remove_override(actor, override_id: int) -> None:
     row = db.session.get(CalendarOverride, override_id)
     if row is None:
-        raise Invalid("Không tìm thấy điều chỉnh lịch.")
+        raise Invalid(N_("Không tìm thấy điều chỉnh lịch."))
     audit(actor, "calendar.remove", f"calendar:{row.day.isoformat()}", kind=row.kind)
     db.session.delete(row)
     db.session.flush()

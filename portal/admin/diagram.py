@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import deque
 from xml.sax.saxutils import escape
 
+from ..i18n import N_
+
 BOX_W, BOX_H = 210, 58
 GAP_X, GAP_Y = 70, 110
 MARGIN = 40
@@ -39,14 +41,15 @@ def layers(workflow) -> list[list[str]]:
     return [grouped[k] for k in sorted(grouped)]
 
 
-def edges(workflow) -> dict[tuple[str, str], list[str]]:
-    """(from, to) -> action labels (deduplicated: roles or conditions may repeat an action)."""
+def edges(workflow, locale: str = "vi") -> dict[tuple[str, str], list[str]]:
+    """(from, to) -> action labels in `locale` (deduplicated: roles or conditions may repeat an action)."""
     found: dict[tuple[str, str], list[str]] = {}
     for t in workflow.transitions:
+        label = t.label_en if locale == "en" and t.label_en else t.label
         for source in t.sources:
             labels = found.setdefault((source, t.to), [])
-            if t.label not in labels:
-                labels.append(t.label)
+            if label not in labels:
+                labels.append(label)
     return found
 
 
@@ -73,7 +76,7 @@ def render_svg(workflow, locale: str = "vi") -> str:
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#495057"/></marker></defs>']
     labels: list[str] = []
     loops: dict[str, list[str]] = {}
-    for k, ((src, dst), names) in enumerate(sorted(edges(workflow).items())):
+    for k, ((src, dst), names) in enumerate(sorted(edges(workflow, locale).items())):
         if src not in pos or dst not in pos:
             continue
         text = ", ".join(names)
@@ -142,9 +145,10 @@ def render_svg(workflow, locale: str = "vi") -> str:
     return "".join(out)
 
 
-LEGEND = [(CLOCK_FILL, "Đang tính thời hạn giải quyết"), (PAUSED_FILL,
-                                                          "Không tính thời hạn (chờ, chưa tiếp nhận)"),
-          (TERMINAL_FILL, "Trạng thái kết thúc")]
+# Translated where shown (admin/workflows.html).
+LEGEND = [(CLOCK_FILL, N_("Đang tính thời hạn giải quyết")),
+          (PAUSED_FILL, N_("Không tính thời hạn (chờ, chưa tiếp nhận)")),
+          (TERMINAL_FILL, N_("Trạng thái kết thúc"))]
 
 
 def svg_response(name: str):

@@ -10,6 +10,7 @@ from services import ServiceError
 from services.forms import build_form_class
 from services.loader import load_text, to_toml
 
+from ..i18n import N_
 from ..documents.render import template_exists
 from ..extensions import db
 from ..models import Application, Service
@@ -26,13 +27,13 @@ def parse_definition(text: str, *, expected_slug: str | None = None):
     result template ships with the portal and, when editing, the slug is the service's. Raises Invalid
     with the problem under `toml`."""
     if len(text.encode("utf-8")) > MAX_TOML_BYTES:
-        raise Invalid("Tệp quá lớn.", errors={"toml": ["Định nghĩa thủ tục dài tối đa 256 KB."]})
+        raise Invalid(N_("Tệp quá lớn."), errors={"toml": [N_("Định nghĩa thủ tục dài tối đa 256 KB.")]})
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
     name = f"{expected_slug}.toml" if expected_slug else "(thủ tục).toml"
     try:
         definition = load_text(text, name, check_filename=False)
     except ServiceError as exc:
-        raise Invalid("Định nghĩa thủ tục chưa hợp lệ.",
+        raise Invalid(N_("Định nghĩa thủ tục chưa hợp lệ."),
                       errors={"toml": [f"{exc.key}: {exc.reason}"]}) from None
     problems = []
     if expected_slug and definition.slug != expected_slug:
@@ -49,7 +50,7 @@ def parse_definition(text: str, *, expected_slug: str | None = None):
         if name is not None and name not in all_workflows():
             problems.append(f"{key}: không có quy trình {name!r}")
     if problems:
-        raise Invalid("Định nghĩa thủ tục chưa hợp lệ.", errors={"toml": problems})
+        raise Invalid(N_("Định nghĩa thủ tục chưa hợp lệ."), errors={"toml": problems})
     return definition
 
 

@@ -8,6 +8,7 @@ import unicodedata
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
+from ..i18n import N_
 from ..auth.loaders import new_session_token
 from ..auth import totp
 from ..auth.passwords import hash_password
@@ -16,7 +17,8 @@ from ..models import STAFF_ROLES, User
 from ..operations import Invalid
 from .units import audit
 
-ROLE_LABELS = {"receiver": "Cán bộ một cửa", "handler": "Chuyên viên", "leader": "Lãnh đạo"}
+# Translated where shown (|translated).
+ROLE_LABELS = {"receiver": N_("Cán bộ một cửa"), "handler": N_("Chuyên viên"), "leader": N_("Lãnh đạo")}
 
 
 def _nfc(value: str | None) -> str:
@@ -54,7 +56,7 @@ def create_staff(actor, *, email, full_name, role, unit, title="", phone="") -> 
     if not full_name:
         errors["full_name"] = ["Vui lòng nhập họ và tên."]
     if errors:
-        raise Invalid("Thông tin cán bộ chưa hợp lệ.", errors=errors)
+        raise Invalid(N_("Thông tin cán bộ chưa hợp lệ."), errors=errors)
     password = temporary_password()
     user = User(email=email, full_name=full_name, kind="staff", role=role, unit=unit, title=_nfc(title),
                 phone=_nfc(phone), password_hash=hash_password(password), session_token=new_session_token())
@@ -67,7 +69,7 @@ def create_staff(actor, *, email, full_name, role, unit, title="", phone="") -> 
 def change_assignment(actor, user: User, *, role, unit, title=None) -> User:
     errors = _check_role_unit(role, unit)
     if errors:
-        raise Invalid("Không thể thay đổi vai trò, đơn vị.", errors=errors)
+        raise Invalid(N_("Không thể thay đổi vai trò, đơn vị."), errors=errors)
     before = {"role": user.role, "unit": user.unit.slug if user.unit else None, "title": user.title}
     user.role, user.unit = role, unit
     if title is not None:
@@ -83,7 +85,7 @@ def change_assignment(actor, user: User, *, role, unit, title=None) -> User:
 
 def set_active(actor, user: User, active: bool) -> User:
     if actor is not None and user.id == actor.id and not active:
-        raise Invalid("Không thể tự khóa tài khoản của chính mình.")
+        raise Invalid(N_("Không thể tự khóa tài khoản của chính mình."))
     if user.active != active:
         user.active = active
         user.session_token = new_session_token()  # a locked account is signed out everywhere at once

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
+from ..i18n import N_
 from ..extensions import db
 from ..models import Application, Service, ServiceVersion, Unit, User
 from ..operations import Invalid
@@ -96,7 +97,7 @@ def plan_two_levels(province: Unit, successors: dict[str, str] | None = None) ->
     """The switch as it would happen. `successors`: district slug -> commune slug (the default is each
     district's first commune by name). Raises Invalid when there is nothing to switch or a choice is wrong."""
     if province.level != "province":
-        raise Invalid("Chỉ áp dụng cho đơn vị cấp tỉnh.", errors={"unit": ["Chỉ áp dụng cho đơn vị cấp tỉnh."]})
+        raise Invalid(N_("Chỉ áp dụng cho đơn vị cấp tỉnh."), errors={"unit": [N_("Chỉ áp dụng cho đơn vị cấp tỉnh.")]})
     districts = sorted((u for u in province.children if u.level == "district" and u.active),
                        key=lambda u: u.name)
     if not districts:

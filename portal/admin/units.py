@@ -17,6 +17,7 @@ import unicodedata
 
 from sqlalchemy import or_, select, update
 
+from ..i18n import N_
 from ..extensions import db
 from ..models import UNIT_LEVELS, Application, AuditLog, Event, Unit, User
 from ..operations import Invalid
@@ -91,7 +92,7 @@ def create_unit(actor, *, slug, code, name, short_name, level, parent=None, addr
     slug, code, name, short_name = _nfc(slug), _nfc(code), _nfc(name), _nfc(short_name)
     errors = _check(slug, code, name, short_name, level, parent)
     if errors:
-        raise Invalid("Thông tin đơn vị chưa hợp lệ.", errors=errors)
+        raise Invalid(N_("Thông tin đơn vị chưa hợp lệ."), errors=errors)
     unit = Unit(slug=slug, code=code, name=name, short_name=short_name, level=level, parent=parent,
                 address=_nfc(address), phone=_nfc(phone), one_stop_name=_nfc(one_stop_name or "") or None,
                 return_time=return_time)
@@ -107,7 +108,7 @@ def update_unit(actor, unit: Unit, *, code, name, short_name, level, parent=None
     code, name, short_name = _nfc(code), _nfc(name), _nfc(short_name)
     errors = _check(unit.slug, code, name, short_name, level, parent, editing=unit)
     if errors:
-        raise Invalid("Thông tin đơn vị chưa hợp lệ.", errors=errors)
+        raise Invalid(N_("Thông tin đơn vị chưa hợp lệ."), errors=errors)
     before = {"code": unit.code, "name": unit.name, "level": unit.level, "active": unit.active,
               "parent": unit.parent.slug if unit.parent else None}
     unit.code, unit.name, unit.short_name, unit.level = code, name, short_name, level
@@ -191,7 +192,7 @@ def merge_units(actor, absorbed: Unit, survivor: Unit, note: str = "") -> dict:
     if not absorbed.active:
         errors["absorbed"] = ["Đơn vị này đã ngừng hoạt động."]
     if errors:
-        raise Invalid("Không thể sáp nhập.", errors=errors)
+        raise Invalid(N_("Không thể sáp nhập."), errors=errors)
     text = _nfc(note) or f"Sắp xếp đơn vị hành chính: {absorbed.name} sáp nhập vào {survivor.name}."
     moved = _move_contents(actor, absorbed, survivor, text)
     children = list(absorbed.children)

@@ -3,11 +3,14 @@ at its end (portal/unit_of_work.py); a refused change is shown on its form with 
 from functools import wraps
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 from sqlalchemy import func, select
 
 from ..auth.permissions import can_administer
 from ..extensions import db, login_manager
+from ..i18n import current_language, translated, vi_option
 from ..models import Application, AuditLog, Service, Unit, User
 from ..operations import Invalid
 from ..unit_of_work import refusal_into
@@ -39,10 +42,10 @@ def _unit_choices(include_blank=True, active_only=True):
     stmt = select(Unit).order_by(Unit.level, Unit.name)
     if active_only:
         stmt = stmt.where(Unit.active.is_(True))
-    pairs = [("", "— Không có —")] if include_blank else [("", "— Chọn —")]
-    pairs += [(u.slug, f"{u.name} ({LEVEL_LABELS.get(u.level, u.level)})")
-              for u in db.session.execute(stmt).scalars()]
-    return choices(pairs)
+    pairs = [("", _("— Không có —"))] if include_blank else [("", _("— Chọn —"))]
+    # A unit's name is a Vietnamese proper name, also on English pages.
+    return choices(pairs) + [SelectChoice(u.slug, f"{u.name} ({LEVEL_LABELS.get(u.level, u.level)})",
+                                          render_kw=vi_option()) for u in db.session.execute(stmt).scalars()]
 
 
 def _unit_by_slug(slug):
@@ -98,7 +101,7 @@ def unit_create():
                                      parent=_unit_by_slug(form.parent.data), address=form.address.data,
                                      phone=form.phone.data, one_stop_name=form.one_stop_name.data,
                                      return_time=form.return_time.data)
-            flash(f"Đã tạo đơn vị {unit.name}.", "success")
+            flash(_("Đã tạo đơn vị %(name)s.", name=unit.name), "success")
             return redirect(url_for("admin.unit_edit", slug=unit.slug))
     return render_template("admin/unit_form.html", form=form, unit=None)
 
@@ -118,17 +121,17 @@ def unit_edit(slug):
                               parent=_unit_by_slug(form.parent.data), address=form.address.data,
                               phone=form.phone.data, active=form.active.data,
                               one_stop_name=form.one_stop_name.data, return_time=form.return_time.data)
-            flash("Đã lưu thông tin đơn vị.", "success")
+            flash(_("Đã lưu thông tin đơn vị."), "success")
             return redirect(url_for("admin.unit_edit", slug=unit.slug))
     return _unit_page(unit, form)
 
 
 def _unit_page(unit, form, merge_form=None, two_level_form=None):
     merge_form = merge_form or MergeForm(formdata=None)
-    merge_form.survivor.choices = choices([("", "— Chọn —")] + [
-        (u.slug, u.name) for u in db.session.execute(
+    merge_form.survivor.choices = choices([("", _("— Chọn —"))]) + [
+        SelectChoice(u.slug, u.name, render_kw=vi_option()) for u in db.session.execute(
             select(Unit).where(Unit.level == unit.level, Unit.active.is_(True), Unit.id != unit.id)
-            .order_by(Unit.name)).scalars()])
+            .order_by(Unit.name)).scalars()]
     two_level_form = two_level_form or TwoLevelForm(formdata=None)
     open_count = db.session.execute(
         select(func.count()).select_from(Application)
@@ -149,13 +152,13 @@ def unit_merge(slug):
     if merge_form.validate_on_submit():
         survivor = _unit_by_slug(merge_form.survivor.data)
         if survivor is None:
-            merge_form.survivor.errors.append("Vui lòng chọn đơn vị trong danh sách.")
+            merge_form.survivor.errors.append(_("Vui lòng chọn đơn vị trong danh sách."))
         else:
             with refusal_into(merge_form, fallback="survivor"):
                 moved = units.merge_units(_actor(), unit, survivor, merge_form.note.data)
-                flash(f"Đã sáp nhập {unit.name} vào {survivor.name}: chuyển {moved['applications']} hồ sơ "
-                      "đang "
-                      f"giải quyết và {moved['staff']} cán bộ.", "success")
+                flash(_("Đã sáp nhập %(unit)s vào %(survivor)s: chuyển %(applications)s hồ sơ đang giải quyết "
+                        "và %(staff)s cán bộ.", unit=unit.name, survivor=survivor.name,
+                        applications=moved["applications"], staff=moved["staff"]), "success")
                 return redirect(url_for("admin.unit_edit", slug=survivor.slug))
     form = UnitForm(obj=unit, formdata=None)
     form.parent.choices = _unit_choices()
@@ -174,16 +177,16 @@ def unit_two_levels(slug):
     if two_level_form.validate_on_submit():
         with refusal_into(two_level_form, fallback="confirm"):
             totals = units.switch_to_two_levels(_actor(), unit, two_level_form.note.data, successors)
-            flash(f"Đã chuyển sang chính quyền hai cấp: {totals['districts']} đơn vị cấp huyện "
-                  "ngừng hoạt động, "
-                  f"{totals['communes']} đơn vị cấp xã trực thuộc tỉnh, {totals['applications']} hồ sơ và "
-                  f"{totals['staff']} cán bộ được chuyển.", "success")
+            flash(_("Đã chuyển sang chính quyền hai cấp: %(districts)s đơn vị cấp huyện ngừng hoạt động, "
+                    "%(communes)s đơn vị cấp xã trực thuộc tỉnh, %(applications)s hồ sơ và %(staff)s cán bộ được "
+                    "chuyển.", districts=totals["districts"], communes=totals["communes"],
+                    applications=totals["applications"], staff=totals["staff"]), "success")
             return redirect(url_for("admin.unit_list"))
     plan, problem = None, None
     try:
         plan = units.plan_two_levels(unit, successors)
     except Invalid as exc:
-        problem = exc.message
+        problem = translated(exc.message)
     return render_template("admin/two_levels.html", unit=unit, plan=plan, problem=problem,
                            two_level_form=two_level_form, levels=LEVEL_LABELS)
 
@@ -209,7 +212,7 @@ def staff_create():
                                                   full_name=form.full_name.data,
                                                   role=form.role.data, unit=_unit_by_slug(form.unit.data),
                                                   title=form.title.data, phone=form.phone.data)
-            return _password_page(person, password, "Đã tạo tài khoản cán bộ")
+            return _password_page(person, password, _("Đã tạo tài khoản cán bộ"))
     return render_template("admin/staff_form.html", form=form)
 
 
@@ -239,7 +242,7 @@ def staff_edit(user_id):
         with refusal_into(form):
             staff.change_assignment(_actor(), person, role=form.role.data, unit=_unit_by_slug(form.unit.data),
                                     title=form.title.data)
-            flash("Đã lưu vai trò, đơn vị của cán bộ.", "success")
+            flash(_("Đã lưu vai trò, đơn vị của cán bộ."), "success")
             return redirect(url_for("admin.staff_edit", user_id=person.id))
     history = db.session.execute(select(AuditLog).where(AuditLog.target_user_id == person.id)
                                  .order_by(AuditLog.id.desc()).limit(30)).scalars().all()
@@ -257,13 +260,13 @@ def staff_action(user_id, act):
     with refusal_into():
         if act == "dat-lai-mat-khau":
             password = staff.reset_password(_actor(), person)
-            return _password_page(person, password, "Đã đặt lại mật khẩu")
+            return _password_page(person, password, _("Đã đặt lại mật khẩu"))
         if act == "dat-lai-xac-thuc":
             staff.reset_second_factor(_actor(), person)
-            message = "Đã đặt lại xác thực hai bước; cán bộ sẽ đăng ký lại ở lần đăng nhập sau."
+            message = _("Đã đặt lại xác thực hai bước; cán bộ sẽ đăng ký lại ở lần đăng nhập sau.")
         else:
             staff.set_active(_actor(), person, act == "mo-khoa")
-            message = "Đã mở khóa tài khoản." if act == "mo-khoa" else "Đã khóa tài khoản."
+            message = _("Đã mở khóa tài khoản.") if act == "mo-khoa" else _("Đã khóa tài khoản.")
         flash(message, "success")
     return redirect(url_for("admin.staff_edit", user_id=user_id))
 
@@ -296,8 +299,8 @@ def service_edit(slug):
         with refusal_into(form):
             if form.publish.data:
                 version, created = services_admin.publish_text(_actor(), form.toml.data, expected_slug=slug)
-                flash(f"Đã công bố phiên bản {version.version}; hồ sơ đang giải quyết giữ phiên bản cũ."
-                      if created else "Định nghĩa không thay đổi nên không tạo phiên bản mới.",
+                flash(_("Đã công bố phiên bản %(n)s; hồ sơ đang giải quyết giữ phiên bản cũ.", n=version.version)
+                      if created else _("Định nghĩa không thay đổi nên không tạo phiên bản mới."),
                       "success" if created else "info")
                 return redirect(url_for("admin.service_edit", slug=slug))
             definition = services_admin.parse_definition(form.toml.data, expected_slug=slug)
@@ -327,12 +330,13 @@ def service_import():
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            form.file.errors.append("Tệp phải được lưu bằng mã UTF-8.")
+            form.file.errors.append(_("Tệp phải được lưu bằng mã UTF-8."))
         else:
             with refusal_into(form, fallback="file"):
                 version, created = services_admin.publish_text(_actor(), text)
-                flash(f"Đã nhập thủ tục {version.name} (phiên bản {version.version})." if created
-                      else "Tệp trùng với phiên bản hiện hành; không có gì thay đổi.", "success")
+                flash(_("Đã nhập thủ tục %(name)s (phiên bản %(n)s).", name=version.name, n=version.version)
+                      if created
+                      else _("Tệp trùng với phiên bản hiện hành; không có gì thay đổi."), "success")
                 return redirect(url_for("admin.service_edit", slug=version.service.slug))
     return render_template("admin/services.html", services=services_admin.all_services(), import_form=form,
                            confirm=ConfirmForm())
@@ -345,7 +349,7 @@ def service_toggle(slug, act):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services_admin.set_service_active(_actor(), service, act == "mo-lai")
-    flash("Đã mở lại thủ tục." if act == "mo-lai" else "Đã ngừng tiếp nhận thủ tục.", "success")
+    flash(_("Đã mở lại thủ tục.") if act == "mo-lai" else _("Đã ngừng tiếp nhận thủ tục."), "success")
     return redirect(url_for("admin.service_list"))
 
 
@@ -358,8 +362,8 @@ def calendar():
     if form.validate_on_submit():
         with refusal_into(form):
             row = calendar_admin.add_override(_actor(), form.day.data, form.kind.data, form.note.data)
-            flash(f"Đã thêm {calendar_admin.KINDS[row.kind].lower()} {row.day.strftime('%d/%m/%Y')}.",
-                  "success")
+            flash(_("Đã thêm %(kind)s %(day)s.", kind=translated(calendar_admin.KINDS[row.kind]).lower(),
+                    day=row.day.strftime("%d/%m/%Y")), "success")
             return redirect(url_for("admin.calendar"))
     return render_template("admin/calendar.html", form=form, rows=calendar_admin.overrides(),
                            kinds=calendar_admin.KINDS, confirm=ConfirmForm())
@@ -374,7 +378,7 @@ def calendar_remove(override_id):
         calendar_admin.remove_override(_actor(), override_id)
     except Invalid:
         abort(404)
-    flash("Đã xóa điều chỉnh lịch.", "success")
+    flash(_("Đã xóa điều chỉnh lịch."), "success")
     return redirect(url_for("admin.calendar"))
 
 
@@ -385,7 +389,8 @@ def calendar_remove(override_id):
 def workflow_list():
     workflows = sorted(all_workflows().values(), key=lambda w: w.name)
     return render_template("admin/workflows.html", workflows=workflows,
-                           diagrams={w.name: diagram.render_svg(w) for w in workflows}, legend=diagram.LEGEND)
+                           diagrams={w.name: diagram.render_svg(w, current_language()) for w in workflows},
+                           legend=diagram.LEGEND)
 
 
 @bp.route("/quy-trinh/<name>.svg")

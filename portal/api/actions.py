@@ -1,6 +1,7 @@
 """Processing through the API: what may I do, and do it."""
 from flask_smorest import Blueprint
 
+from ..i18n import N_
 from ..auth.permissions import can_view_application
 from ..extensions import csrf
 from ..operations import Invalid
@@ -42,7 +43,7 @@ def fire_action(application_id, action):
     body = load_body(ActionIn())
     if action == "assign":
         if body.get("handler") is None:
-            raise Invalid("Vui lòng chọn chuyên viên.", errors={"handler": ["Vui lòng chọn chuyên viên."]})
+            raise Invalid(N_("Vui lòng chọn chuyên viên."), errors={"handler": [N_("Vui lòng chọn chuyên viên.")]})
         assign_handler(application, api_user(), body["handler"], version=body["version"])
     else:
         perform(application, action, api_user(), version=body["version"], note=body.get("note") or "",

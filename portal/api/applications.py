@@ -2,6 +2,7 @@
 from flask import abort, request
 from flask_smorest import Blueprint
 
+from ..i18n import N_
 from ..auth.permissions import can_fill_application, can_view_application, fills_at_counter, is_citizen
 from ..extensions import csrf
 from ..operations import Invalid
@@ -44,9 +45,9 @@ def create():
     body = _validated(ApplicationCreate(), raw)
     service = get_service(body["service"])
     if service is None:
-        raise Invalid("Không có thủ tục này.", errors={"service": ["Không có thủ tục này."]})
+        raise Invalid(N_("Không có thủ tục này."), errors={"service": [N_("Không có thủ tục này.")]})
     if not isinstance(body["data"], dict):
-        raise Invalid("Dữ liệu không hợp lệ.", errors={"data": ["Phải là một đối tượng JSON."]})
+        raise Invalid(N_("Dữ liệu không hợp lệ."), errors={"data": [N_("Phải là một đối tượng JSON.")]})
     unit = ops.resolve_unit(service, body["unit"])
     application = ops.create_draft(user, service, unit, body["data"])
     return application_detail(application)
@@ -70,7 +71,7 @@ def list_applications(query):
 @token_required
 def get(application_id):
     """Toàn bộ hồ sơ: dữ liệu, tệp, nhật ký, văn bản, phiên bản"""
-    return application_detail(_load(application_id))
+    return application_detail(ops.get_for(api_user(), application_id, can_view_application, with_history=True))
 
 
 @blp.route("/<int:application_id>", methods=["PATCH"])
@@ -109,7 +110,7 @@ def attach(application_id):
     if upload is None:
         errors["file"] = ["Vui lòng chọn tệp (file)."]
     if errors:
-        raise Invalid("Thiếu thông tin tệp đính kèm.", errors=errors)
+        raise Invalid(N_("Thiếu thông tin tệp đính kèm."), errors=errors)
     if fills_at_counter(api_user(), application):  # a paper document scanned at the desk: digitised
         attachment = counter.scan_from_request(application, api_user(), key, upload)
     else:

@@ -1,22 +1,30 @@
 """The catalogue and the unit tree (public)."""
 from flask import abort
 from flask_smorest import Blueprint
+from marshmallow import fields, validate
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Unit
 from ..operations.catalogue import active_services, get_service
-from .schemas import ServiceDetailOut, ServiceOut, UnitOut
+from .schemas import Lenient, ServiceDetailOut, ServiceOut, UnitOut
 from .serializers import service_detail, service_summary, unit_out
 
 blp = Blueprint("api_catalogue", __name__, url_prefix="/api/v1", description="Danh mục thủ tục và đơn vị")
 
 
+class ServiceListQuery(Lenient):
+    q = fields.String(load_default="", validate=validate.Length(max=200), metadata={
+        "description": "words people type (accents optional, any order, common synonyms): the services that "
+                       "have them, best first (services/search.py)"})
+
+
 @blp.route("/services")
+@blp.arguments(ServiceListQuery, location="query")
 @blp.response(200, ServiceOut(many=True))
-def list_services():
-    """Các thủ tục đang cung cấp"""
-    return [service_summary(v) for v in active_services()]
+def list_services(query):
+    """Các thủ tục đang cung cấp; với `q`: xếp theo mức khớp"""
+    return [service_summary(v) for v in active_services(query["q"])]
 
 
 @blp.route("/services/<slug>")

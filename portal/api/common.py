@@ -3,6 +3,7 @@ from functools import wraps
 
 from flask import abort, g, request
 
+from ..i18n import N_
 from ..auth.loaders import load_user_from_bearer
 
 
@@ -30,8 +31,8 @@ def load_body(schema, data: dict | None = None) -> dict:
     data = json_body() if data is None else data
     errors = schema.validate(data)
     if errors:
-        raise Invalid("Dữ liệu không hợp lệ.", errors={k: v if isinstance(v, list) else [str(v)]
-                                                       for k, v in errors.items()})
+        raise Invalid(N_("Dữ liệu không hợp lệ."),
+                      errors={k: v if isinstance(v, list) else [str(v)] for k, v in errors.items()})
     return schema.load(data)
 
 

@@ -2,6 +2,7 @@
 `applicant`, and the counter branches of the attachment and submit endpoints (portal/api/applications.py)."""
 from flask import request
 
+from ..i18n import N_
 from ..auth.permissions import has_role
 from ..extensions import db
 from ..models import Unit
@@ -17,7 +18,7 @@ TRUE_WORDS = ("1", "true", "on", "yes")
 def create(receiver, body: dict):
     """A counter draft for the person in `body["applicant"]`, at the receiver's unit."""
     if not has_role(receiver, "receiver"):  # citizens, handlers, leaders, administrators
-        raise Forbidden("Chỉ cán bộ Bộ phận Một cửa mới tiếp nhận hồ sơ trực tiếp.")
+        raise Forbidden(N_("Chỉ cán bộ Bộ phận Một cửa mới tiếp nhận hồ sơ trực tiếp."))
     loaded = load_body(CounterApplicationCreate(), body)
     errors = {}
     try:
@@ -31,12 +32,12 @@ def create(receiver, body: dict):
     if not isinstance(loaded["data"], dict):
         errors["data"] = ["Phải là một đối tượng JSON."]
     if errors:
-        raise Invalid("Dữ liệu không hợp lệ.", errors=errors)
+        raise Invalid(N_("Dữ liệu không hợp lệ."), errors=errors)
     unit = receiver.unit
     if loaded["unit"] not in (None, "", unit.slug if unit else None):
         given = db.session.query(Unit).filter_by(slug=loaded["unit"]).one_or_none()
         if given is None:
-            raise Invalid("Không có đơn vị này.", errors={"unit": ["Không có đơn vị này."]})
+            raise Invalid(N_("Không có đơn vị này."), errors={"unit": [N_("Không có đơn vị này.")]})
         unit = given  # start() refuses another unit than the receiver's own (403)
     return counter.start(receiver, service, unit, person, loaded["data"])
 

@@ -6,6 +6,7 @@ permissions.staff_can_see's reach). Filters as the desk pages' (operations/inbox
 value is a 422 problem+json with the field named. The body stays a list; the page is told in headers."""
 from marshmallow import fields, validate
 
+from ..i18n import N_
 from ..auth.permissions import is_staff
 from ..extensions import db
 from ..operations import Invalid
@@ -45,7 +46,7 @@ def search_page(user, args, query):
     scope = (query["scope"] or ("unit" if query["q"].strip() else "inbox")) if staff else "own"
     filters, errors = InboxFilters.parse(args, user, register=scope != "inbox")
     if errors:
-        raise Invalid("Điều kiện tìm kiếm không hợp lệ.", errors=errors)
+        raise Invalid(N_("Điều kiện tìm kiếm không hợp lệ."), errors=errors)
     today, calendar = vn_today(), current_calendar()
     if scope == "inbox":
         stmt = inbox_query(user, filters, today, calendar)

@@ -9,6 +9,7 @@ from marshmallow import fields as ma_fields
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ..i18n import translated
 from ..operations import OperationError
 
 log = logging.getLogger(__name__)
@@ -35,10 +36,13 @@ def is_api() -> bool:
 
 def problem(status: int, detail: str | None = None, errors: dict | None = None, title: str | None = None,
             code: str | None = None):
-    body = {"type": "about:blank", "status": status, "title": title or TITLES.get(status, "Lỗi"),
-            "detail": detail or DETAILS.get(status, "")}
+    # Vietnamese unless the client asks for English (Accept-Language: en, portal.select_locale); the texts
+    # are the catalogue's msgids, so a Vietnamese answer is unchanged. `code` stays the machine's reason.
+    body = {"type": "about:blank", "status": status, "title": translated(title or TITLES.get(status, "Lỗi")),
+            "detail": translated(detail or DETAILS.get(status, ""))}
     if errors:
-        body["errors"] = errors
+        body["errors"] = {name: [translated(m) if isinstance(m, str) else m for m in messages]
+                          if isinstance(messages, list) else messages for name, messages in errors.items()}
     if code:
         body["code"] = code
     response = jsonify(body)

@@ -1,6 +1,7 @@
 """/api/v1/admin/applications/<id>/history-proof: the signed proof of one application's history."""
 from flask_smorest import Blueprint
 
+from ..i18n import N_
 from ..api.common import api_user, token_required
 from ..auth.permissions import can_administer
 from ..extensions import csrf, db
@@ -18,8 +19,8 @@ csrf.exempt(blp)
 def history_proof(application_id):
     """Bằng chứng lịch sử hồ sơ: chuỗi băm các sự kiện, ký số bằng khóa của đơn vị đang giữ hồ sơ"""
     if not can_administer(api_user()):
-        raise Forbidden("Chỉ quản trị hệ thống được dùng chức năng này.")
+        raise Forbidden(N_("Chỉ quản trị hệ thống được dùng chức năng này."))
     application = db.session.get(Application, application_id)
     if application is None:
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     return build_proof(application)

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.serialization import Encoding
 import sqlalchemy as sa
 
+from ..i18n import N_
 from ..documents.keys import signer_store, trust_roots
 from ..documents.pki import PkiError
 from ..extensions import db
@@ -40,7 +41,7 @@ def build_proof(application) -> dict:
     try:
         signer = signer_store().signer_for(unit.slug)
     except PkiError:
-        raise Conflict("Đơn vị đang giữ hồ sơ chưa có khóa ký số: chưa xuất được bằng chứng lịch sử.",
+        raise Conflict(N_("Đơn vị đang giữ hồ sơ chưa có khóa ký số: chưa xuất được bằng chứng lịch sử."),
                        code="no_signing_key") from None
     rows = db.session.execute(sa.select(Event.__table__).where(Event.application_id == application.id)
                               .order_by(Event.id)).all()

@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, render_template, request
 from sqlalchemy import select
 
+from ..i18n import N_
 from ..admin.views import admin_required
 from ..extensions import db
 from ..models import Application, Event
@@ -32,7 +33,7 @@ def proof_page():
 def proof_download(application_id):
     application = db.session.get(Application, application_id)
     if application is None:
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     name = f"bang-chung-{application.code or application.id}.json"
     return Response(dumps(build_proof(application)), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

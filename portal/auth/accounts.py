@@ -22,7 +22,7 @@ def register_citizen(full_name, email, phone, national_id, password) -> User:
         # One answer beside both fields, whichever of the two is taken: the page must not tell a stranger
         # which e-mail or identification number has an account (registration is rate-limited too).
         refused = [REGISTRATION_REFUSED]
-        raise Invalid("Không thể đăng ký.", errors={"email": refused, "national_id": refused})
+        raise Invalid(N_("Không thể đăng ký."), errors={"email": refused, "national_id": refused})
     user = User(full_name=full_name, email=email, phone=normalize_mobile(phone), national_id=national_id,
                 password_hash=hash_password(password), kind="citizen", session_token=new_session_token())
     db.session.add(user)

@@ -59,6 +59,12 @@ def fills_at_counter(user, application: Application) -> bool:
             and user.unit_id == application.unit_id)
 
 
+def submits_from_national_portal(user, application: Application) -> bool:
+    """An application the national portal (Cổng DVCQG) sent: no one signed in here submits it; the portal
+    takes the applicant's `submit` for the person as the system (portal/national/inbound.py)."""
+    return user is None and application.channel == "national" and application.state == "draft"
+
+
 def can_fill_application(user, application: Application) -> bool:
     """Fields, attachments and submission: the applicant online, the receiving desk at the counter."""
     return owns_application(user, application) or fills_at_counter(user, application)
@@ -90,6 +96,13 @@ def can_assign_handler(user, application: Application) -> bool:
 
 def can_be_handler_of(user: User, application: Application) -> bool:
     return has_role(user, "handler") and user.unit_id == application.current_unit_id
+
+
+def can_preview_result(user, application: Application) -> bool:
+    """The draft result (portal/staff/preview.py): the leader of the unit holding an application that waits
+    for their approval, who is about to sign it."""
+    return (has_role(user, "leader") and user.unit_id == application.current_unit_id
+            and application.state == "awaiting_approval")
 
 
 # -- administration and reports ---------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The two-step sign-in pages of administrators and leaders (before their session exists): the code page and,
 at the first sign-in, the enrolment page with its QR code. The URLs stay under /quan-tri, where they began."""
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
@@ -14,10 +16,10 @@ bp = Blueprint("two_factor", __name__, url_prefix="/quan-tri/xac-thuc-hai-buoc")
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Mã xác thực", filters=[nfc],
-                       validators=[DataRequired("Vui lòng nhập mã xác thực."), Length(max=20)],
+    code = StringField(_l("Mã xác thực"), filters=[nfc],
+                       validators=[DataRequired(_l("Vui lòng nhập mã xác thực.")), Length(max=20)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True})
-    submit = SubmitField("Xác nhận")
+    submit = SubmitField(_l("Xác nhận"))
 
 
 def _finish_sign_in(person, pending):
@@ -27,7 +29,7 @@ def _finish_sign_in(person, pending):
 
 
 def _expired():
-    flash("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.", "warning")
+    flash(_("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại."), "warning")
     return redirect(url_for("auth.login"))
 
 
@@ -48,13 +50,14 @@ def code():
     if form.validate_on_submit():
         if totp.verify_code(person, form.code.data):
             target = _finish_sign_in(person, pending)
-            flash(f"Xin chào {person.full_name}.", "success")
+            flash(_("Xin chào %(name)s.", name=person.full_name), "success")
             if person.recovery_codes is not None and len(person.recovery_codes) <= 2:
-                flash("Bạn sắp hết mã khôi phục; hãy liên hệ quản trị để cấp lại.", "warning")
+                flash(_("Bạn sắp hết mã khôi phục; hãy liên hệ quản trị để cấp lại."), "warning")
             return redirect(target)
         left = totp.count_failure(pending)
-        form.code.errors.append("Mã xác thực không đúng hoặc đã được dùng." +
-                                (f" Còn {left} lần thử." if left > 0 else " Vui lòng đăng nhập lại."))
+        form.code.errors.append(_("Mã xác thực không đúng hoặc đã được dùng. Còn %(n)s lần thử.", n=left)
+                                if left > 0 else
+                                _("Mã xác thực không đúng hoặc đã được dùng. Vui lòng đăng nhập lại."))
     return render_template("auth/two_factor.html", form=form, person=person)
 
 
@@ -73,7 +76,7 @@ def enrol():
         if codes is not None:
             target = _finish_sign_in(person, pending)
             return _no_store(make_response(render_template("auth/recovery_codes.html", codes=codes,
-                                                           target=target)))
+                                                           target=target, person=person)))
         left = totp.count_failure(pending)
         form.code.errors.append("Mã xác thực không đúng. Kiểm tra giờ trên điện thoại rồi nhập mã mới."
                                 + (f" Còn {left} lần thử." if left > 0 else ""))

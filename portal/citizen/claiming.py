@@ -19,6 +19,7 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import func, select
 
+from ..i18n import N_
 from ..auth.permissions import can_claim
 from ..extensions import db
 from ..models import Application, AuditLog, ClaimCode
@@ -35,12 +36,13 @@ LOOKUP_FAILURES = parse("10/hour")  # wrong code + identification number pairs, 
 CODE_FAILURES = parse("5/hour")  # wrong one-time codes, per code sent: the fifth wrong try kills the code
 EXTENSION = "dvc_claim_throttle"
 
-NOT_FOUND_MESSAGE = ("Không tìm thấy hồ sơ nộp tại quầy chưa được nhận với mã hồ sơ và số định danh này. "
-                     "Vui lòng kiểm tra lại Giấy tiếp nhận hồ sơ.")
-WRONG_OTP_MESSAGE = "Mã xác nhận không đúng."
-EXPIRED_MESSAGE = "Mã xác nhận đã hết hạn, đã được dùng hoặc đã nhập sai quá nhiều lần. Vui lòng yêu cầu mã mới."
-TOO_MANY_SENDS_MESSAGE = "Đã gửi quá nhiều mã xác nhận cho hồ sơ này. Vui lòng thử lại sau một giờ."
-TOO_MANY_TRIES_MESSAGE = "Ông/bà đã nhập sai quá nhiều lần. Vui lòng thử lại sau."
+NOT_FOUND_MESSAGE = N_("Không tìm thấy hồ sơ nộp tại quầy chưa được nhận với mã hồ sơ và số định danh này. "
+                       "Vui lòng kiểm tra lại Giấy tiếp nhận hồ sơ.")
+WRONG_OTP_MESSAGE = N_("Mã xác nhận không đúng.")
+EXPIRED_MESSAGE = N_("Mã xác nhận đã hết hạn, đã được dùng hoặc đã nhập sai quá nhiều lần. Vui lòng yêu cầu mã "
+                     "mới.")
+TOO_MANY_SENDS_MESSAGE = N_("Đã gửi quá nhiều mã xác nhận cho hồ sơ này. Vui lòng thử lại sau một giờ.")
+TOO_MANY_TRIES_MESSAGE = N_("Ông/bà đã nhập sai quá nhiều lần. Vui lòng thử lại sau.")
 
 
 class TooManyAttempts(OperationError):
@@ -79,21 +81,23 @@ def _claimable(user, code, national_id) -> Application:
     """The unclaimed counter application with this code and identification number; NotFound (the same answer
     whatever was wrong) otherwise, counted against the account."""
     if not can_claim(user):
-        raise Forbidden("Chỉ tài khoản công dân mới nhận được hồ sơ.")
+        raise Forbidden(N_("Chỉ tài khoản công dân mới nhận được hồ sơ."))
     throttle = _throttle()
     if throttle.blocked(LOOKUP_FAILURES, f"lookup:{user.id}"):
         raise TooManyAttempts(TOO_MANY_TRIES_MESSAGE)
     errors = {}
     code = (code or "").strip() if isinstance(code, str) else ""
     if not code:
-        errors["code"] = ["Vui lòng nhập mã hồ sơ."]
+        errors["code"] = [N_("Vui lòng nhập mã hồ sơ.")]
     nid = clean_national_id(national_id)
     if nid is None:
         errors["national_id"] = ["Số định danh cá nhân gồm đúng 12 chữ số, ba chữ số đầu là mã tỉnh (001–096)."]
     if errors:
-        raise Invalid("Thông tin chưa hợp lệ.", errors=errors)
+        raise Invalid(N_("Thông tin chưa hợp lệ."), errors=errors)
     application = db.session.execute(select(Application).where(
-        Application.code == code, Application.channel == "counter", Application.applicant_id.is_(None),
+        # Counter applications, and those from the national portal for a person with no account here.
+        Application.code == code, Application.channel.in_(("counter", "national")),
+        Application.applicant_id.is_(None),
         Application.applicant_national_id == nid)).scalar_one_or_none()
     # An account that already carries another identification number cannot take this person's application.
     if application is None or (user.national_id and user.national_id != nid):
@@ -127,7 +131,7 @@ def confirm(user, code, national_id, otp) -> Application:
     application = _claimable(user, code, national_id)
     otp = (otp or "").strip() if isinstance(otp, str) else ""
     if not (len(otp) == 6 and otp.isascii() and otp.isdigit()):
-        raise Invalid("Mã xác nhận gồm 6 chữ số.", errors={"otp": ["Mã xác nhận gồm 6 chữ số."]})
+        raise Invalid(N_("Mã xác nhận gồm 6 chữ số."), errors={"otp": [N_("Mã xác nhận gồm 6 chữ số.")]})
     now = utcnow()
     claim = db.session.execute(select(ClaimCode).where(
         ClaimCode.application_id == application.id, ClaimCode.requested_by_id == user.id,

@@ -118,6 +118,8 @@ def display_value(spec, value) -> str:
             return vn_date(date.fromisoformat(value))
         except ValueError:
             return value
+    if spec.type in ("select", "radio") and hasattr(spec, "display_choice"):
+        return str(spec.display_choice(value, current_language()))
     return str(value)
 
 

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from services.forms import build_form_class
 
 from ..forms_common import nfc
+from ..i18n import vi_option
 
 UNIT_FIELD = "receiving_unit"
 DOC_PREFIX = "doc_"
@@ -44,7 +45,8 @@ class _NewApplication(FlaskForm):
     def set_units(self, units):
         # An unknown slug is then refused by the select itself, as operations.resolve_unit would.
         self.receiving_unit.choices = [SelectChoice(value="", label=str(UNIT_PLACEHOLDER))] + [
-            SelectChoice(value=u.slug, label=u.name) for u in units]
+            # A unit's name is a Vietnamese proper name, also on English pages.
+            SelectChoice(value=u.slug, label=u.name, render_kw=vi_option()) for u in units]
 
 
 class _ExistingApplication(FlaskForm):
@@ -61,7 +63,7 @@ def _with_documents(form_class, definition, locale):
     files = {}
     for document in definition.documents:
         files[doc_field_name(document.key)] = FileField(
-            document.display_label(locale), description=document.note or "",
+            document.display_label(locale), description=document.display_note(locale) or "",
             validators=[_MarksRequired()] if document.required else [],
             # The browser must not block a draft whose scan is already stored; the server checks.
             render_kw={"accept": ACCEPTED_TYPES, "required": False})

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..i18n import N_, current_language, translated
 from ..operations import Conflict, Forbidden, Invalid
 from ..operations import applications as ops
-from ..operations.catalogue import active_services, definition_of, get_service, intake_units, sectors
+from ..operations.catalogue import definition_of, get_service, intake_units, search_catalogue, sectors
 from ..operations.inbox import applications_for
 from ..operations.processing import perform
 from ..operations.transitions import STALE_MESSAGE, available_actions
@@ -87,9 +87,10 @@ def catalogue():
     sector = request.args.get("sector", "").strip()[:120]
     online = request.args.get("muc_do", "")
     online_level = int(online) if online in ("3", "4") else None
-    results = active_services(query, level, sector, online_level)
+    results, suggestions = search_catalogue(query, level, sector, online_level)
     return render_template("citizen/catalogue.html", results=results, query=query, level=level,
-                           sector=sector, online_level=online_level, sectors=sectors())
+                           sector=sector, online_level=online_level, sectors=sectors(),
+                           suggestions=suggestions)
 
 
 @bp.get("/thu-tuc/<slug>")

@@ -10,6 +10,7 @@
 from flask import request, url_for
 from flask_smorest import Blueprint
 
+from ..i18n import N_
 from ..api.common import api_user, token_required
 from ..auth.permissions import can_view_application, is_citizen, is_staff
 from ..extensions import csrf
@@ -59,7 +60,7 @@ def my_store():
     """Kho dữ liệu điện tử của công dân: giấy tờ đã số hóa và kết quả đã được cấp"""
     user = api_user()
     if not is_citizen(user):
-        raise Forbidden("Chỉ công dân có kho dữ liệu của mình.")
+        raise Forbidden(N_("Chỉ công dân có kho dữ liệu của mình."))
     return [item_out(item) for item in store.citizen_store(user)]
 
 
@@ -70,7 +71,7 @@ def person_store(national_id):
     """Kho dữ liệu của một người (theo số định danh cá nhân): cán bộ của đơn vị nơi người đó đã nộp hồ sơ"""
     user = api_user()
     if not is_staff(user):
-        raise NotFound("Không tìm thấy người nộp hồ sơ.")
+        raise NotFound(N_("Không tìm thấy người nộp hồ sơ."))
     return [item_out(item) for item in store.person_store(user, national_id.strip())]
 
 
@@ -92,7 +93,7 @@ def reuse_from_json(application, user, body: dict):
     if not isinstance(item_id, (str, int)) or isinstance(item_id, bool) or item_id == "":
         errors["reuse"] = ["Vui lòng cho biết giấy tờ dùng lại (reuse: id trong kho dữ liệu)."]
     if errors:
-        raise Invalid("Thiếu thông tin giấy tờ dùng lại.", errors=errors)
+        raise Invalid(N_("Thiếu thông tin giấy tờ dùng lại."), errors=errors)
     attachment = store.reuse(application, user, key, item_id)
     return {"id": attachment.id, "document": attachment.document_key, "filename": attachment.filename,
             "content_type": attachment.content_type, "size": attachment.size, "sha256": attachment.sha256,
@@ -114,8 +115,8 @@ def add_digitised_result(application_id):
     user = api_user()
     application = ops.get_for(user, application_id, can_view_application)
     if request.mimetype != "multipart/form-data":
-        raise Invalid("Cần gửi multipart/form-data với các trường file, number, date.",
-                      errors={"file": ["Vui lòng chọn bản quét kết quả (PDF, JPEG hoặc PNG)."]})
+        raise Invalid(N_("Cần gửi multipart/form-data với các trường file, number, date."),
+                      errors={"file": [N_("Vui lòng chọn bản quét kết quả (PDF, JPEG hoặc PNG).")]})
     upload = request.files.get("file")
     decided_outside = request.form.get("decided_outside", "").strip().lower() in TRUE_WORDS
     document = digitise_result(application, user, upload.stream if upload else None,

@@ -1,6 +1,8 @@
 """Pages: the citizen's electronic store ("Kho dữ liệu của tôi"), the staff page that digitises a result issued
 on paper, and the template global the document slots use to offer what may be reused."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -51,12 +53,12 @@ def my_store():
 
 
 class DigitisedResultForm(FlaskForm):
-    file = FileField("Bản quét kết quả", render_kw={"accept": ACCEPTED_TYPES},
-                     description="PDF, JPEG hoặc PNG. Ảnh được lưu thành tệp PDF một trang.")
-    number = StringField("Số văn bản", filters=[nfc], render_kw={"maxlength": 40, "autocomplete": "off"},
-                         description="Số, ký hiệu in trên kết quả, ví dụ 15/2026/QĐ-UBND.")
-    date = StringField("Ngày ban hành", render_kw={"type": "date"})
-    decided_outside = BooleanField("Kết quả được giải quyết ngoài Cổng (hồ sơ trên Cổng chưa có kết quả)")
+    file = FileField(_l("Bản quét kết quả"), render_kw={"accept": ACCEPTED_TYPES},
+                     description=_l("PDF, JPEG hoặc PNG. Ảnh được lưu thành tệp PDF một trang."))
+    number = StringField(_l("Số văn bản"), filters=[nfc], render_kw={"maxlength": 40, "autocomplete": "off"},
+                         description=_l("Số, ký hiệu in trên kết quả, ví dụ 15/2026/QĐ-UBND."))
+    date = StringField(_l("Ngày ban hành"), render_kw={"type": "date"})
+    decided_outside = BooleanField(_l("Kết quả được giải quyết ngoài Cổng (hồ sơ trên Cổng chưa có kết quả)"))
 
 
 @bp.route("/can-bo/ho-so/<int:application_id>/so-hoa-ket-qua", methods=["GET", "POST"])
@@ -75,7 +77,7 @@ def digitise(application_id):
             document = digitise_result(application, current_user, upload.stream if upload else None,
                                        upload.filename if upload else None, form.number.data, form.date.data,
                                        decided_outside=form.decided_outside.data)
-            flash(f"Đã số hóa kết quả số {document.number}.", "success")
+            flash(_("Đã số hóa kết quả số %(number)s.", number=document.number), "success")
             return redirect(url_for("staff.application", application_id=application.id), code=303)
     return render_template("digitised/result_form.html", form=form, application=application,
                            outside_allowed=outside_allowed, result_states=RESULT_STATES), 422

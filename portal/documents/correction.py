@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from services.forms import validate_data
 
+from ..i18n import N_
 from ..auth.permissions import can_revoke_document
 from ..extensions import db
 from ..models import AuditLog, Event
@@ -28,9 +29,9 @@ def correct_result(document, actor, changes: dict, reason: str):
     """Applies `changes` (field name -> new value) to the application's data, records why, and issues the
     corrected result. Returns the new document; the caller commits."""
     if not can_revoke_document(actor, document):
-        raise Forbidden("Chỉ lãnh đạo đơn vị đã cấp văn bản được đính chính.")
+        raise Forbidden(N_("Chỉ lãnh đạo đơn vị đã cấp văn bản được đính chính."))
     if not correctable(document):
-        raise Invalid("Chỉ đính chính được kết quả đang có hiệu lực.", code="not_correctable")
+        raise Invalid(N_("Chỉ đính chính được kết quả đang có hiệu lực."), code="not_correctable")
     reason = unicodedata.normalize("NFC", (reason or "").strip())
     if not reason:
         message = "Vui lòng nêu lý do đính chính."
@@ -42,7 +43,7 @@ def correct_result(document, actor, changes: dict, reason: str):
     merged.update({name: value for name, value in (changes or {}).items() if name in known})
     clean, errors = validate_data(definition, merged)
     if errors:
-        raise Invalid("Thông tin đính chính chưa hợp lệ.", errors=errors)
+        raise Invalid(N_("Thông tin đính chính chưa hợp lệ."), errors=errors)
     changed = {name: [application.data.get(name), clean.get(name)] for name in known
                if (application.data or {}).get(name) != clean.get(name)}
     if not changed:

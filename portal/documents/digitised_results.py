@@ -17,6 +17,7 @@ from datetime import date
 from PIL import Image
 from sqlalchemy import select
 
+from ..i18n import N_
 from .. import storage
 from ..auth.permissions import can_digitise_result, can_view_application
 from ..extensions import db
@@ -78,9 +79,9 @@ def as_pdf(data: bytes, content_type: str) -> bytes:
 
 def check_allowed(actor, application, decided_outside: bool) -> None:
     if not can_view_application(actor, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     if not can_digitise_result(actor, application):
-        raise Forbidden("Chỉ cán bộ một cửa hoặc chuyên viên của đơn vị đang giữ hồ sơ được số hóa kết quả.")
+        raise Forbidden(N_("Chỉ cán bộ một cửa hoặc chuyên viên của đơn vị đang giữ hồ sơ được số hóa kết quả."))
     if application.state in RESULT_STATES or (decided_outside and application.state in OUTSIDE_STATES):
         return
     raise Invalid(STATE_MESSAGE, code="wrong_state")
@@ -110,7 +111,7 @@ def digitise_result(application, actor, stream, filename: str | None, number, do
     if errors:
         if refusal is not None and len(errors) == 1:
             raise type(refusal)(refusal.message, errors=errors, code=refusal.code)  # keeps 413 / 415
-        raise Invalid("Thông tin kết quả số hóa chưa hợp lệ.", errors=errors)
+        raise Invalid(N_("Thông tin kết quả số hóa chưa hợp lệ."), errors=errors)
     return _store(application, actor, upload, number, day, decided_outside)
 
 

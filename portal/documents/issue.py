@@ -11,6 +11,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
+from ..i18n import N_
 from .. import storage
 from ..extensions import db
 from ..models import AuditLog, Document
@@ -175,7 +176,7 @@ def revoke_document(document: Document, actor, reason: str) -> Document:
         message = "Lý do thu hồi không quá 2000 ký tự."
         raise Invalid(message, errors={"reason": [message]})
     if document.revoked_at is not None:
-        raise Invalid("Văn bản này đã bị thu hồi.", code="already_revoked")
+        raise Invalid(N_("Văn bản này đã bị thu hồi."), code="already_revoked")
     document.revoked_at = utcnow()
     document.revoked_reason = reason
     document.revoked_by_id = actor.id

@@ -51,6 +51,17 @@ SAMPLE_DATA = {
 }
 
 
+# The result.title of the shipped service using each result template (services/*.toml).
+SAMPLE_RESULT_TITLES = {
+    "birth_certificate": "Giấy khai sinh",
+    "death_certificate": "Trích lục khai tử",
+    "marital_status_certificate": "Giấy xác nhận tình trạng hôn nhân",
+    "certified_copy": "Bản sao được chứng thực từ bản chính",
+    "household_business_certificate": "Giấy chứng nhận đăng ký hộ kinh doanh",
+    "building_permit": "Giấy phép xây dựng",
+}
+
+
 def _application(data=None):
     data = dict(SAMPLE_DATA if data is None else data)
     return {
@@ -131,6 +142,8 @@ def sample_context(template: str, *, data=None, code="K7Q2-M4XD-9PTA") -> dict:
                     "txn_ref": "DVC261127000001", "gateway_txn_no": "14234567",
                     "paid_at": datetime(2026, 11, 27, 9, 15, tzinfo=timezone.utc)},
     }
-    # generic_result prints its title (a service's result.title); the sample has the generic words.
-    context["title"] = TITLES.get(template) or (TITLES["result"] if template == "generic_result" else context["title"])
+    # Result templates print their title (a service's result.title); the samples have the shipped services'
+    # titles, and generic_result the generic words.
+    context["title"] = (TITLES.get(template) or SAMPLE_RESULT_TITLES.get(template)
+                        or (TITLES["result"] if template == "generic_result" else context["title"]))
     return context

@@ -21,15 +21,18 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from ..i18n import N_
+
 log = logging.getLogger(__name__)
 
 FIELD_NAME = "ChuKySo"
 VALID, INVALID, UNTRUSTED, UNSIGNED = "valid", "invalid", "untrusted", "unsigned"
+# Translated where shown (public/verify.html |translated); the API keeps the Vietnamese label.
 STATUS_LABELS = {
-    VALID: "Chữ ký số hợp lệ",
-    INVALID: "Chữ ký số không hợp lệ: văn bản đã bị thay đổi sau khi ký",
-    UNTRUSTED: "Chữ ký số đúng nhưng chứng thư số không thuộc tổ chức được tin cậy",
-    UNSIGNED: "Văn bản không có chữ ký số",
+    VALID: N_("Chữ ký số hợp lệ"),
+    INVALID: N_("Chữ ký số không hợp lệ: văn bản đã bị thay đổi sau khi ký"),
+    UNTRUSTED: N_("Chữ ký số đúng nhưng chứng thư số không thuộc tổ chức được tin cậy"),
+    UNSIGNED: N_("Văn bản không có chữ ký số"),
 }
 
 

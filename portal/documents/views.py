@@ -6,6 +6,8 @@ from datetime import date
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
@@ -17,6 +19,7 @@ from ..auth.permissions import (can_download_register, can_revoke_document, can_
                                 can_view_document)
 from ..extensions import db, limiter
 from ..forms_common import nfc
+from ..i18n import current_language
 from ..models import Application, Document
 from ..operations.catalogue import definition_of
 from ..public.verify_form import unknown_code_page
@@ -35,24 +38,24 @@ bp.add_app_template_global(correctable, "document_correctable")
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField("Lý do thu hồi", filters=[nfc], validators=[
-        DataRequired("Vui lòng nhập lý do thu hồi văn bản."),
-        Length(max=2000, message="Không quá 2000 ký tự.")])
+    reason = TextAreaField(_l("Lý do thu hồi"), filters=[nfc], validators=[
+        DataRequired(_l("Vui lòng nhập lý do thu hồi văn bản.")),
+        Length(max=2000, message=_l("Không quá 2000 ký tự."))])
 
 
 class RegisterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET that only reads: the period goes in the URL
 
-    start = DateField("Từ ngày", validators=[DataRequired("Vui lòng chọn ngày bắt đầu.")])
-    end = DateField("Đến ngày", validators=[DataRequired("Vui lòng chọn ngày kết thúc.")])
+    start = DateField(_l("Từ ngày"), validators=[DataRequired(_l("Vui lòng chọn ngày bắt đầu."))])
+    end = DateField(_l("Đến ngày"), validators=[DataRequired(_l("Vui lòng chọn ngày kết thúc."))])
 
     def validate_end(self, field):
         if self.start.data and field.data:
             if field.data < self.start.data:
-                raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu.")
+                raise ValidationError(_l("Ngày kết thúc phải sau ngày bắt đầu."))
             if (field.data - self.start.data).days > MAX_REGISTER_DAYS:
-                raise ValidationError("Mỗi lần in tối đa một năm.")
+                raise ValidationError(_l("Mỗi lần in tối đa một năm."))
 
 
 def pdf_response(data: bytes, filename: str) -> Response:
@@ -108,7 +111,7 @@ def revoke(document_id):
     if form.validate_on_submit():
         with refusal_into(form, fallback="reason"):
             revoke_document(document, current_user, form.reason.data)
-            flash(f"Đã thu hồi văn bản số {document.number}.", "success")
+            flash(_("Đã thu hồi văn bản số %(number)s.", number=document.number), "success")
             return redirect(url_for("documents.verify", code=document.code))
     return render_template("documents_pages/revoke.html", form=form, document=document,
                            info=verification(document)), (422 if form.errors else 200)
@@ -116,11 +119,11 @@ def revoke(document_id):
 
 def correction_form_class(definition):
     """The service's own form (same fields, same validators) plus the reason for the correction."""
-    base = build_form_class(definition, base=FlaskForm)
+    base = build_form_class(definition, base=FlaskForm, locale=current_language())
 
     class CorrectionForm(base):
-        reason = TextAreaField("Lý do đính chính", filters=[nfc], validators=[
-            DataRequired("Vui lòng nêu lý do đính chính."), Length(max=2000, message="Không quá 2000 ký tự.")])
+        reason = TextAreaField(_l("Lý do đính chính"), filters=[nfc], validators=[
+            DataRequired(_l("Vui lòng nêu lý do đính chính.")), Length(max=2000, message=_l("Không quá 2000 ký tự."))])
     return CorrectionForm
 
 
@@ -139,7 +142,8 @@ def correct(document_id):
         with refusal_into(form, fallback="reason"):
             corrected = correct_result(document, current_user._get_current_object(), serialize(form),
                                        form.reason.data)
-            flash(f"Đã cấp văn bản đính chính số {corrected.number}, thay thế văn bản số {document.number}.",
+            flash(_("Đã cấp văn bản đính chính số %(new)s, thay thế văn bản số %(old)s.", new=corrected.number,
+                    old=document.number),
                   "success")
             return redirect(url_for("staff.application", application_id=application.id))
     return render_template("documents_pages/correct.html", form=form, document=document,

@@ -21,6 +21,7 @@ from flask import current_app, has_app_context
 from jinja2 import TemplateNotFound
 
 from ..timeutil import utcnow
+from .marks import key_name
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +89,11 @@ def compose(to: str, subject: str, template: str, **context) -> dict:
     text, html = render_body(template, **context)
     sender = current_app.config["MAIL_FROM"]
     domain = parseaddr(sender)[1].rpartition("@")[2] or "dichvucong.local"
+    now = utcnow()
     return {
         "from": sender, "to": to, "subject": " ".join(subject.split()),
-        "date": format_datetime(utcnow()), "message_id": make_msgid(domain=domain),
+        "date": format_datetime(now), "message_id": make_msgid(domain=domain),
+        "composed_at": now.strftime("%Y%m%dT%H%M%S%f"),  # names its outbox file, whenever it is delivered
         "text": text, "html": html, "template": template,
     }
 
@@ -156,20 +159,33 @@ def login(client: smtplib.SMTP, username: str, password: str) -> None:
         raise smtplib.SMTPAuthenticationError(code, reply)
 
 
-def write_outbox(directory: str, email: EmailMessage) -> Path:
+def write_outbox(directory: str, email: EmailMessage, name: str | None = None) -> Path:
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{utcnow().strftime('%Y%m%dT%H%M%S%f')}-{uuid.uuid4().hex[:8]}.eml"
+    name = name or f"{utcnow().strftime('%Y%m%dT%H%M%S%f')}-{uuid.uuid4().hex[:8]}.eml"
     partial = folder / f".{name}.part"
     partial.write_bytes(email.as_bytes())
     os.replace(partial, folder / name)  # whoever reads the outbox never sees half a message
     return folder / name
 
 
-def deliver_email(message: dict) -> str:
-    """Job: sends one composed message. Returns where it went ("smtp://host:port" or the .eml path)."""
+def deliver_email(message: dict, key: str | None = None) -> str:
+    """Job: sends one composed message. Returns where it went ("smtp://host:port" or the .eml path).
+
+    With the outbox's `key`, the file outbox gets one file per key however often the message is delivered
+    (an SMTP server gets the same Message-ID again at worst)."""
     email = build_message(message)
     url, outbox = mail_settings()
+    if key and not url:
+        name = f"{message.get('composed_at', '')}-{key_name(key)}.eml".lstrip("-")
+        existing = Path(outbox) / name
+        if existing.exists():
+            log.info("mail %s %s already in %s, not written twice", message.get("template"),
+                     message["message_id"], existing)
+            return str(existing)
+        path = write_outbox(outbox, email, name)
+        log.info("mail %s %s written to %s", message.get("template"), message["message_id"], path)
+        return str(path)
     if url:
         server = parse_mail_url(url)
         send_smtp(server, email)

@@ -12,6 +12,7 @@ from typing import Protocol
 from flask import current_app, has_app_context
 
 from .mail import render_text
+from .marks import already_sent, mark_sent
 
 log = logging.getLogger("portal.sms")
 
@@ -68,6 +69,20 @@ def compose_sms(phone: str, template: str, **context) -> dict | None:
     return {"phone": number, "text": text, "template": template}
 
 
-def deliver_sms(message: dict) -> None:
-    """Job: hands one composed SMS to the configured provider."""
+def deliver_sms(message: dict, key: str | None = None) -> None:
+    """Job: hands one composed SMS to the configured provider. With the outbox's `key`, a mark per key
+    (OUTBOX_DIR/sms) keeps a message handed over twice from reaching the phone twice."""
+    folder = outbox_dir() if key else ""
+    if key and already_sent(folder, "sms", key):
+        log.info("SMS %s to %s already sent, not sent twice", key, mask_phone(message["phone"]))
+        return
     provider_named(sms_provider_name()).send(message["phone"], message["text"])
+    if key:
+        mark_sent(folder, "sms", key)
+
+
+def outbox_dir() -> str:
+    if has_app_context():
+        return current_app.config["OUTBOX_DIR"]
+    from config import Config
+    return Config().OUTBOX_DIR

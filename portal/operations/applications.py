@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from services.forms import Checked, check_data
 
+from ..i18n import N_
 from .. import storage
 from ..auth.permissions import can_edit_draft, can_fill_application, owns_application
 from ..extensions import db
@@ -13,7 +14,8 @@ from ..models import Application, Attachment, Service, Unit
 from ..timeutil import utcnow, vn_now
 from ..workflows_registry import pin_workflow
 from . import Forbidden, Invalid, NotFound
-from .catalogue import definition_of, intake_units
+from .catalogue import definition_of
+from .routing import takes_applications
 from .counters import next_value
 from .routing import workflow_for
 from .transitions import check_version, fire, touch
@@ -46,7 +48,7 @@ def clean_draft_data(definition, data) -> dict:
     validators as on submission; a missing required value is not an error yet."""
     checked = checked_values(definition, data, complete=False)
     if checked.errors:
-        raise Invalid("Một số thông tin chưa hợp lệ.", errors=checked.errors)
+        raise Invalid(N_("Một số thông tin chưa hợp lệ."), errors=checked.errors)
     return checked.values
 
 
@@ -63,7 +65,7 @@ def prefill(definition, user) -> dict:
 
 def resolve_unit(service: Service, unit_slug: str) -> Unit:
     unit = db.session.execute(select(Unit).where(Unit.slug == unit_slug)).scalar_one_or_none()
-    if unit is None or unit not in intake_units(service.current):
+    if unit is None or not takes_applications(service.current, unit):
         message = "Vui lòng chọn nơi nộp hồ sơ trong danh sách."
         raise Invalid(message, errors={"unit": [message]})
     return unit
@@ -87,7 +89,7 @@ def update_draft(application: Application, citizen, data: dict | Checked, replac
     """Changes a draft's fields. The API merges what it is sent (PATCH); the page sends the whole form
     (`replace`), so a field the citizen emptied is emptied."""
     if not can_edit_draft(citizen, application):
-        raise Invalid("Chỉ sửa được hồ sơ ở trạng thái nháp.", code="not_draft")
+        raise Invalid(N_("Chỉ sửa được hồ sơ ở trạng thái nháp."), code="not_draft")
     definition = definition_of(application.service_version)
     clean = clean_draft_data(definition, data)
     merged = {} if replace else dict(application.data or {})
@@ -101,14 +103,21 @@ def attach(application: Application, user, document_key: str, stream, filename: 
     """Stores one scan for one listed document, checked by content; an earlier upload for the same
     document is kept in the history but no longer counts."""
     if not can_fill_application(user, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     if application.state not in ("draft", "supplement_requested"):
-        raise Invalid("Chỉ đính kèm được khi hồ sơ đang soạn hoặc đang chờ bổ sung.", code="not_editable")
+        raise Invalid(N_("Chỉ đính kèm được khi hồ sơ đang soạn hoặc đang chờ bổ sung."), code="not_editable")
     definition = definition_of(application.service_version)
     if document_key not in {d.key for d in definition.documents}:
         message = "Giấy tờ này không có trong danh mục của thủ tục."
         raise Invalid(message, errors={"document": [message]})
-    checked = storage.check_upload(stream, filename)
+    return add_checked_attachment(application, document_key, storage.check_upload(stream, filename), user.id)
+
+
+def add_checked_attachment(application: Application, document_key: str, checked: storage.CheckedUpload,
+                           uploaded_by_id: int | None) -> Attachment:
+    """Stores an upload already checked by content (storage.check_upload) for a listed document. Also used
+    for the files of an application the national portal sent (portal/national/inbound.py: nobody uploads
+    them here, `uploaded_by_id` is None)."""
     stored = storage.save("uploads", checked.data, storage.ALLOWED_UPLOADS[checked.content_type])
     for previous in application.attachments:
         if previous.document_key == document_key and not previous.superseded:
@@ -116,7 +125,7 @@ def attach(application: Application, user, document_key: str, stream, filename: 
     attachment = Attachment(
         application=application, document_key=document_key, filename=_nfc(checked.filename),
         stored_name=stored, content_type=checked.content_type, size=len(checked.data),
-        sha256=checked.sha256, uploaded_by_id=user.id)
+        sha256=checked.sha256, uploaded_by_id=uploaded_by_id)
     db.session.add(attachment)
     db.session.flush()
     return attachment
@@ -140,7 +149,7 @@ def check_complete(application: Application, values: Checked | None = None) -> d
             errors.setdefault(f"documents.{document.key}", []).append(
                 f"Vui lòng đính kèm {document.label}.")
     if errors:
-        raise Invalid("Hồ sơ chưa đầy đủ, vui lòng kiểm tra các mục được đánh dấu.", errors=errors)
+        raise Invalid(N_("Hồ sơ chưa đầy đủ, vui lòng kiểm tra các mục được đánh dấu."), errors=errors)
     return values.values
 
 
@@ -149,7 +158,7 @@ def assign_code(application: Application) -> str:
     day = vn_now().strftime("%y%m%d")
     sequence = next_value(f"code:{application.unit_id}:{day}")
     if sequence > 9999:
-        raise Invalid("Đơn vị đã tiếp nhận quá 9999 hồ sơ trong ngày.")
+        raise Invalid(N_("Đơn vị đã tiếp nhận quá 9999 hồ sơ trong ngày."))
     application.code = f"{application.unit.code}-{day}-{sequence:04d}"
     return application.code
 
@@ -159,9 +168,9 @@ def submit(application: Application, citizen, expected_version: int | None = Non
     """Submits a draft. `values`: the page's form, checked for a submission in this request; they become
     the application's data (without them the stored draft is checked)."""
     if not owns_application(citizen, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     if application.state != "draft":
-        raise Invalid("Hồ sơ đã được nộp.", code="not_draft")
+        raise Invalid(N_("Hồ sơ đã được nộp."), code="not_draft")
     check_version(application, expected_version)  # on entry: what follows changes the row
     prepare_submission(application, values)
     application.applicant_phone = citizen.phone or ""
@@ -189,9 +198,9 @@ def resubmit(application: Application, citizen, data: dict | Checked | None, not
     """The citizen's answer to a supplement request: changed fields and new attachments, then the clock
     runs again. The page sends its whole form, checked (`Checked`); the API sends the fields it changes."""
     if not owns_application(citizen, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     if application.state != "supplement_requested":
-        raise Invalid("Hồ sơ không ở trạng thái chờ bổ sung.", code="wrong_state")
+        raise Invalid(N_("Hồ sơ không ở trạng thái chờ bổ sung."), code="wrong_state")
     check_version(application, expected_version)
     definition = definition_of(application.service_version)
     if not isinstance(data, Checked):
@@ -201,14 +210,14 @@ def resubmit(application: Application, citizen, data: dict | Checked | None, not
         data = check_data(definition, {**(application.data or {}), **given})
         wrong = {name: messages for name, messages in data.errors.items() if name in given}
         if wrong:
-            raise Invalid("Một số thông tin chưa hợp lệ.", errors=wrong)
+            raise Invalid(N_("Một số thông tin chưa hợp lệ."), errors=wrong)
     application.data = check_complete(application, data)
     return fire(application, "resubmit", citizen, note=note)
 
 
 def delete_draft(application: Application, citizen):
     if not can_edit_draft(citizen, application):
-        raise Forbidden("Chỉ xóa được hồ sơ nháp của chính bạn.")
+        raise Forbidden(N_("Chỉ xóa được hồ sơ nháp của chính bạn."))
     for attachment in application.attachments:
         db.session.delete(attachment)
     db.session.delete(application)
@@ -221,8 +230,15 @@ _WITH_APPLICATION = tuple(joinedload(relation) for relation in (
     Application.current_unit))
 
 
-def get_for(user, application_id: int, predicate) -> Application:
-    application = db.session.get(Application, application_id, options=_WITH_APPLICATION)
+# The full view (GET /api/v1/applications/<id>) also reads its files, events and documents: joined into the
+# same query, one statement instead of four (bench/submit.py read: 1.5 -> 1.0 ms of database work in process).
+_WITH_HISTORY = _WITH_APPLICATION + tuple(joinedload(relation) for relation in (
+    Application.attachments, Application.events, Application.documents))
+
+
+def get_for(user, application_id: int, predicate, *, with_history: bool = False) -> Application:
+    application = db.session.get(Application, application_id,
+                                 options=_WITH_HISTORY if with_history else _WITH_APPLICATION)
     if application is None or not predicate(user, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     return application

@@ -5,7 +5,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from services.loader import from_dict, load_dir, to_dict
-from services.search import fold, search_text
+from services import search
+from services.search import search_text
 
 from ..extensions import db
 from ..models import Service, ServiceVersion, Unit
@@ -72,10 +73,25 @@ def definition_of(version: ServiceVersion):
 
 
 def active_services(query: str = "", level: str = "", sector: str = "", online_level: int | None = None):
+    """The current services, filtered; with a `query`, ranked by services.search.rank (best first)."""
+    results = _filtered(level, sector, online_level)
+    return [hit.service for hit in search.rank(results, query)] if query.strip() else results
+
+
+def search_catalogue(query: str, level: str = "", sector: str = "", online_level: int | None = None):
+    """(results, suggestions): the ranked services, and when none has a word of `query`, the closest
+    ones under the same filters ("Có phải bạn muốn tìm: …")."""
+    candidates = _filtered(level, sector, online_level)
+    if not query.strip():
+        return candidates, []
+    results = [hit.service for hit in search.rank(candidates, query)]
+    return results, ([] if results else search.suggest(candidates, query))
+
+
+def _filtered(level: str = "", sector: str = "", online_level: int | None = None):
+    # The query is not a SQL filter: ranking needs the services that miss some of its words too.
     stmt = (select(ServiceVersion).join(Service, Service.current_version_id == ServiceVersion.id)
             .where(Service.active.is_(True)))
-    for token in fold(query).split():
-        stmt = stmt.where(ServiceVersion.search_text.contains(token, autoescape=True))
     if level:
         stmt = stmt.where(ServiceVersion.authority == level)
     if sector:

@@ -2,6 +2,7 @@
 adds to the event's details (or nothing)."""
 from datetime import date
 
+from ..i18n import N_
 from ..timeutil import to_vn
 from . import Invalid
 from .effects import effect
@@ -44,7 +45,7 @@ def set_new_due_date(ctx):
     try:
         new_date = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
     except ValueError:
-        raise Invalid("Ngày hẹn mới không hợp lệ.", errors={"new_due_date": ["Ngày hẹn mới không hợp lệ."]})
+        raise Invalid(N_("Ngày hẹn mới không hợp lệ."), errors={"new_due_date": [N_("Ngày hẹn mới không hợp lệ.")]})
     if app.due_date is not None and new_date <= app.due_date:
         message = "Ngày hẹn mới phải sau ngày hẹn trả hiện tại."
         raise Invalid(message, errors={"new_due_date": [message]})
@@ -86,7 +87,7 @@ def move_to_parent(ctx):
     app = ctx.application
     parent_id = app.current_unit.parent_id
     if parent_id is None:
-        raise Invalid("Đơn vị hiện tại không có cấp trên để chuyển hồ sơ.")
+        raise Invalid(N_("Đơn vị hiện tại không có cấp trên để chuyển hồ sơ."))
     moved = {"from_unit_id": app.current_unit_id, "to_unit_id": parent_id}
     # Both sides: the id for what reads it before the flush, the relationship for a loaded current_unit.
     app.current_unit, app.current_unit_id = app.current_unit.parent, parent_id

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..i18n import N_
 from ..auth.permissions import can_take_walk_in, fills_at_counter
 from ..extensions import db
 from ..models import Application, Attachment, Document, Service, Unit, User
@@ -87,7 +88,7 @@ def check_person(raw) -> Person:
     if phone is None:
         errors["phone"] = [PHONE_MESSAGE]
     if errors:
-        raise Invalid("Thông tin người nộp hồ sơ chưa hợp lệ.", errors=errors)
+        raise Invalid(N_("Thông tin người nộp hồ sơ chưa hợp lệ."), errors=errors)
     return Person(full_name=name, national_id=national_id, phone=phone)
 
 
@@ -100,7 +101,7 @@ def start(receiver, service: Service, unit: Unit, person: Person, data) -> Appli
     """A counter draft at the receiver's own unit, for `person`, with the service's form values checked as
     a draft's are."""
     if not can_take_walk_in(receiver, unit):
-        raise Forbidden("Chỉ cán bộ Bộ phận Một cửa của đơn vị mới tiếp nhận hồ sơ trực tiếp tại đơn vị đó.")
+        raise Forbidden(N_("Chỉ cán bộ Bộ phận Một cửa của đơn vị mới tiếp nhận hồ sơ trực tiếp tại đơn vị đó."))
     ops.resolve_unit(service, unit.slug)  # the service must be received at this unit
     version = service.current
     application = Application(
@@ -119,7 +120,7 @@ def scan(application: Application, receiver, document_key: str, stream, filename
          checked_against_original: bool) -> Attachment:
     """Stores the scan of one paper document and marks it digitised by the receiver, now."""
     if not fills_at_counter(receiver, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     attachment = ops.attach(application, receiver, document_key, stream, filename)
     mark_digitised(attachment, receiver, checked_against_original)
     return attachment
@@ -138,9 +139,9 @@ def submit_for_person(application: Application, receiver, expected_version: int 
     with the originals). Two events: `submit` (details: entered_by, on_behalf_of) and `accept`, which issues
     form 01. Returns the receipt."""
     if not fills_at_counter(receiver, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     if application.state != "draft":
-        raise Invalid("Hồ sơ đã được nộp.", code="not_draft")
+        raise Invalid(N_("Hồ sơ đã được nộp."), code="not_draft")
     check_version(application, expected_version)
     ops.prepare_submission(application, values)
     details = {
@@ -163,5 +164,5 @@ def counter_application(user, application_id: int) -> Application:
     """A counter application the receiver's desk entered; anything else is 404 (another unit's too)."""
     application = db.session.get(Application, application_id)
     if application is None or not fills_at_counter(user, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     return application

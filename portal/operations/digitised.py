@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 from sqlalchemy import event, or_, select, update
 
+from ..i18n import N_
 from .. import storage
 from ..auth.permissions import can_fill_application, has_role, is_citizen, owns_application, staff_can_see
 from ..extensions import db
@@ -151,7 +152,7 @@ def person_store(staff, national_id: str) -> list[StoreItem]:
     applied (received there, held there, or handled there); anyone else: 404, as if there were none."""
     applications = _applications_of_national_id(national_id)
     if not any(staff_can_see(staff, application) for application in applications):
-        raise NotFound("Không tìm thấy người nộp hồ sơ.")
+        raise NotFound(N_("Không tìm thấy người nộp hồ sơ."))
     return items_of(applications)
 
 
@@ -166,7 +167,7 @@ def store_for_application(user, application: Application) -> list[StoreItem]:
             known = {a.id for a in applications}
             applications += [a for a in _applications_of_account(application.applicant) if a.id not in known]
         return items_of(applications, excluding=application)
-    raise NotFound("Không tìm thấy hồ sơ.")
+    raise NotFound(N_("Không tìm thấy hồ sơ."))
 
 
 def store_for_new_application(user, national_id: str | None = None) -> list[StoreItem]:
@@ -191,9 +192,9 @@ def reuse(application: Application, user, document_key: str, item_id,
     """Attaches a copy of a store item for the listed document `document_key`; an earlier upload for the
     same document no longer counts. Refusals name the field (`document`, `reuse`); nothing is written."""
     if not can_fill_application(user, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     if application.state not in EDITABLE_STATES:
-        raise Invalid("Chỉ đính kèm được khi hồ sơ đang soạn hoặc đang chờ bổ sung.", code="not_editable")
+        raise Invalid(N_("Chỉ đính kèm được khi hồ sơ đang soạn hoặc đang chờ bổ sung."), code="not_editable")
     definition = definition_of(application.service_version)
     errors = {}
     if document_key not in {d.key for d in definition.documents}:
@@ -203,7 +204,7 @@ def reuse(application: Application, user, document_key: str, item_id,
     if item is None:
         errors["reuse"] = [NOT_IN_STORE]
     if errors:
-        raise Invalid("Không dùng lại được giấy tờ đã số hóa.", errors=errors)
+        raise Invalid(N_("Không dùng lại được giấy tờ đã số hóa."), errors=errors)
     data = _original_bytes(item)
     stored = storage.save("uploads", data, storage.ALLOWED_UPLOADS.get(item.content_type, ".pdf"))
     for previous in application.attachments:

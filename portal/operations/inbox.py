@@ -4,6 +4,7 @@ citizen's list of their applications."""
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import exists, func, or_, select
 
 from workflows.engine import states_waiting_for
@@ -11,12 +12,14 @@ from workflows.engine import states_waiting_for
 from ..application_search import MAX_WORD, MAX_WORDS, matching
 from ..auth.permissions import is_citizen, is_staff
 from ..extensions import db
+from ..i18n import N_, current_language
 from ..models import APPLICATION_STATES, CHANNELS, Application, Event, Service, ServiceVersion
 from ..workflows_registry import all_workflows
 
 PER_PAGE = 50
-DUE_FILTERS = {"overdue": "Quá hạn", "soon": "Đến hạn trong một ngày làm việc"}
-CHANNEL_LABELS = {"online": "Trực tuyến", "counter": "Trực tiếp tại quầy", "national": "Cổng DVC quốc gia"}
+# Translated where shown (|translated).
+DUE_FILTERS = {"overdue": N_("Quá hạn"), "soon": N_("Đến hạn trong một ngày làm việc")}
+CHANNEL_LABELS = {"online": N_("Trực tuyến"), "counter": N_("Trực tiếp tại quầy"), "national": N_("Cổng DVCQG")}
 QUERY_MAX = MAX_WORDS * (MAX_WORD + 1)
 TRUE_VALUES = ("1", "on", "true")
 
@@ -89,11 +92,12 @@ def waiting_states(user) -> tuple[str, ...]:
 
 
 def state_labels() -> dict[str, str]:
-    """Vietnamese state labels; the shipped workflows agree on them, the first definition wins."""
+    """State labels in the page's language; the shipped workflows agree on them, the first definition wins."""
+    english = current_language() == "en"
     labels: dict[str, str] = {}
     for workflow in all_workflows().values():
         for name, state in workflow.states.items():
-            labels.setdefault(name, state.label)
+            labels.setdefault(name, state.label_en if english and state.label_en else state.label)
     return labels
 
 
@@ -170,18 +174,23 @@ def inbox_counts(user, today: date, calendar) -> InboxCounts:
 def services_waiting(user) -> list[tuple[str, str]]:
     """(slug, name) of the services with something in this person's inbox, for the filter."""
     rows = db.session.execute(
-        select(Service.slug, ServiceVersion.name).join(Application, Application.service_id == Service.id)
+        select(Service.slug, ServiceVersion.name, ServiceVersion.name_en)
+        .join(Application, Application.service_id == Service.id)
         .join(ServiceVersion, ServiceVersion.id == Service.current_version_id)
         .where(*_waiting_clause(user)).distinct().order_by(ServiceVersion.name)).all()
-    return [(slug, name) for slug, name in rows]
+    return [(slug, _name(name, name_en)) for slug, name, name_en in rows]
+
+
+def _name(name: str, name_en: str | None) -> str:
+    return name_en if name_en and current_language() == "en" else name
 
 
 def service_choices() -> list[tuple[str, str]]:
     """(slug, name) of every service, for the register's filter."""
-    rows = db.session.execute(select(Service.slug, ServiceVersion.name)
+    rows = db.session.execute(select(Service.slug, ServiceVersion.name, ServiceVersion.name_en)
                               .join(ServiceVersion, ServiceVersion.id == Service.current_version_id)
                               .order_by(ServiceVersion.name)).all()
-    return [(slug, name) for slug, name in rows]
+    return [(slug, _name(name, name_en)) for slug, name, name_en in rows]
 
 
 def unit_register_query(user, code: str = "", filters: InboxFilters | None = None, today: date | None = None,
@@ -224,14 +233,14 @@ def due_badge(application, today: date, calendar) -> DueBadge | None:
     if due is None or application.completed_at is not None:
         return None
     if application.paused_at is not None:
-        return DueBadge("paused", "tạm dừng tính hạn")
+        return DueBadge("paused", gettext("tạm dừng tính hạn"))
     left = calendar.working_days_left(today, due)
     if today > due:
         late = -left
-        return DueBadge("overdue", f"quá hạn {late} ngày" if late else "đã quá hạn", late)
+        return DueBadge("overdue", gettext("quá hạn %(n)s ngày", n=late) if late else gettext("đã quá hạn"), late)
     if today == due:
-        return DueBadge("today", "đến hạn hôm nay", 0)
-    return DueBadge("left", f"còn {left} ngày", left)
+        return DueBadge("today", gettext("đến hạn hôm nay"), 0)
+    return DueBadge("left", gettext("còn %(n)s ngày", n=left), left)
 
 
 def applications_for(user):

@@ -1,6 +1,7 @@
 """Staff and citizens acting on an application: one entry point for pages and the API."""
 import unicodedata
 
+from ..i18n import N_
 from ..auth.permissions import can_assign_handler, can_be_handler_of
 from ..extensions import db
 from ..models import User
@@ -45,7 +46,7 @@ def perform(application, action: str, actor, *, version: int | None, note: str =
 
 def assign_handler(application, actor, handler_id: int, version: int | None = None):
     if not can_assign_handler(actor, application):
-        raise Forbidden("Chỉ cán bộ một cửa hoặc lãnh đạo của đơn vị đang giữ hồ sơ được phân công.")
+        raise Forbidden(N_("Chỉ cán bộ một cửa hoặc lãnh đạo của đơn vị đang giữ hồ sơ được phân công."))
     if version is not None and version != application.version:
         raise Conflict(STALE_MESSAGE, code="stale_version")
     handler = db.session.get(User, handler_id)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ..i18n import N_
 from ..extensions import db
 from ..models import AuditLog, Service, ServiceRoute, ServiceVersion, Unit
 from ..timeutil import utcnow
@@ -53,9 +54,18 @@ def receives(unit: Unit, level: str) -> bool:
     return level == "district" and unit.level == "commune" and not has_district_above(unit)
 
 
+def _intake_levels(version: ServiceVersion) -> set[str]:
+    return {version.intake} | ({"commune"} if version.intake == "district" else set())
+
+
+def takes_applications(version: ServiceVersion, unit: Unit) -> bool:
+    """Whether `unit` is one of intake_units(version), without listing every unit of the province."""
+    return unit.level in _intake_levels(version) and receives(unit, version.intake)
+
+
 def intake_units(version: ServiceVersion) -> list[Unit]:
     """Where a citizen may apply for this service version, by name."""
-    levels = {version.intake} | ({"commune"} if version.intake == "district" else set())
+    levels = _intake_levels(version)
     candidates = db.session.execute(
         select(Unit).where(Unit.level.in_(levels), Unit.active.is_(True)).order_by(Unit.name)).scalars()
     return [unit for unit in candidates if receives(unit, version.intake)]
@@ -135,7 +145,7 @@ def set_route(actor, service: Service, unit: Unit, deciding: Unit, note: str = "
     if not deciding.active:
         errors["deciding_unit"] = ["Đơn vị giải quyết đã ngừng hoạt động."]
     if errors:
-        raise Invalid("Không thể đặt đơn vị giải quyết.", errors=errors)
+        raise Invalid(N_("Không thể đặt đơn vị giải quyết."), errors=errors)
     route = db.session.execute(select(ServiceRoute).where(
         ServiceRoute.service_id == service.id, ServiceRoute.unit_id == unit.id)).scalar_one_or_none()
     if route is None:

@@ -7,7 +7,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.engine import Facts, NotAllowed
 
-from ..auth.permissions import can_act_on, can_view_application, fills_at_counter, is_staff, owns_application
+from ..i18n import N_
+from ..auth.permissions import (can_act_on, can_view_application, fills_at_counter, is_staff, owns_application,
+                                submits_from_national_portal)
 from ..extensions import db
 from ..models import Event
 from ..timeutil import utcnow, vn_today
@@ -41,6 +43,14 @@ def relations_for(actor, application) -> frozenset[str]:
 
 
 def facts_for(application) -> Facts:
+    # What it reads is flushed already (fire() flushes each event it adds; calendar overrides are saved by
+    # their own requests): flushing the application's pending changes here would only split its UPDATE in
+    # two, as the final flush of fire() writes them once.
+    with db.session.no_autoflush:
+        return _facts_for(application)
+
+
+def _facts_for(application) -> Facts:
     fired, fired_here = Tally(), Tally()
     if application.id:
         for action, unit_id, count in db.session.execute(
@@ -102,11 +112,11 @@ def fire(application, action: str, actor, *, note: str = "", inputs: dict | None
 
 def _fire(application, action, actor, *, note, inputs, expected_version, details, for_applicant=False) -> Event:
     if actor is not None and not can_view_application(actor, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     check_version(application, expected_version)
     role = actor_role(actor, application)
     if role is None:
-        raise Forbidden("Bạn không có quyền thao tác trên hồ sơ này.", code="wrong_role")
+        raise Forbidden(N_("Bạn không có quyền thao tác trên hồ sơ này."), code="wrong_role")
     note = unicodedata.normalize("NFC", (note or "").strip())
     inputs = dict(inputs or {})
     inputs["note"] = note
@@ -114,9 +124,10 @@ def _fire(application, action, actor, *, note, inputs, expected_version, details
     decide_as, relations = role, relations_for(actor, application)
     if for_applicant:
         # The desk takes the applicant's step for a walk-in applicant (channel counter): the workflow sees the
-        # applicant's move; the event keeps who made it (actor, role) and its details say for whom.
-        if not fills_at_counter(actor, application):
-            raise Forbidden("Bạn không có quyền thao tác trên hồ sơ này.", code="wrong_role")
+        # applicant's move; the event keeps who made it (actor, role) and its details say for whom. An
+        # application from the national portal is submitted the same way by the system (actor None).
+        if not (fills_at_counter(actor, application) or submits_from_national_portal(actor, application)):
+            raise Forbidden(N_("Bạn không có quyền thao tác trên hồ sơ này."), code="wrong_role")
         decide_as, relations = "citizen", relations | {"applicant"}
     try:
         decision = workflow.decide(application.state, action, decide_as, relations,

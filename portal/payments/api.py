@@ -4,6 +4,7 @@ from flask import request, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from ..i18n import N_
 from ..api.common import api_user, load_body, token_required
 from ..api.schemas import Lenient
 from ..auth.permissions import can_view_application, owns_application
@@ -78,7 +79,7 @@ def desk(application_id):
     application = application_ops.get_for(user, application_id, can_view_application)
     raw = request.get_json(silent=True) if request.data else {}
     if not isinstance(raw, dict):
-        raise Invalid("Nội dung JSON không hợp lệ.")
+        raise Invalid(N_("Nội dung JSON không hợp lệ."))
     body = load_body(DeskPaymentIn(), raw)
     payment = record_desk_payment(application, user, note=body["note"], expected_version=body["version"])
     return payment

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..i18n import N_
 from ..auth.permissions import has_role, owns_application
 from ..extensions import db
 from ..models import Application, Event, Payment
@@ -33,8 +34,9 @@ AWAITING_PAYMENT = "awaiting_payment"
 # the application is `paid`: the database refuses a second one (models.Payment, uq_payments_one_paid).
 PENDING, PAID, FAILED, REFUND_DUE = "pending", "paid", "failed", "refund_due"
 MONEY_RECEIVED = (PAID, REFUND_DUE)
-STATE_LABELS = {PENDING: "Đang chờ xác nhận", PAID: "Đã thanh toán", FAILED: "Không thành công",
-                REFUND_DUE: "Đã thu, cần hoàn tiền"}
+# Translated where shown (|translated).
+STATE_LABELS = {PENDING: N_("Đang chờ xác nhận"), PAID: N_("Đã thanh toán"), FAILED: N_("Không thành công"),
+                REFUND_DUE: N_("Đã thu, cần hoàn tiền")}
 
 
 def new_txn_ref(application, prefix: str = "HS") -> str:
@@ -44,9 +46,9 @@ def new_txn_ref(application, prefix: str = "HS") -> str:
 
 def _check_fee_due(application):
     if application.state != AWAITING_PAYMENT:
-        raise Invalid("Hồ sơ không ở trạng thái chờ nộp phí, lệ phí.", code="not_awaiting_payment")
+        raise Invalid(N_("Hồ sơ không ở trạng thái chờ nộp phí, lệ phí."), code="not_awaiting_payment")
     if application.fee_amount <= 0 or application.paid_at is not None:
-        raise Invalid("Hồ sơ không có khoản phí, lệ phí nào cần nộp.", code="nothing_to_pay")
+        raise Invalid(N_("Hồ sơ không có khoản phí, lệ phí nào cần nộp."), code="nothing_to_pay")
 
 
 # --- online ------------------------------------------------------------------------------------------
@@ -57,9 +59,9 @@ def start_online_payment(application, citizen) -> Payment:
     Raises NotFound for anyone but the applicant (a citizen sees only their own applications) and
     Invalid when nothing is to be paid online now."""
     if not owns_application(citizen, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     if application.service_version.online_level != 4:
-        raise Invalid("Thủ tục này nộp phí, lệ phí trực tiếp tại Bộ phận một cửa.", code="not_level_4")
+        raise Invalid(N_("Thủ tục này nộp phí, lệ phí trực tiếp tại Bộ phận một cửa."), code="not_level_4")
     _check_fee_due(application)
     # Whole seconds: vnp_CreateDate carries seconds, and querydr must quote exactly that date back.
     payment = Payment(application=application, provider="vnpay", txn_ref=new_txn_ref(application),
@@ -161,26 +163,27 @@ def handle_return(params, viewer) -> ReturnOutcome:
     try:
         result = get_provider().verify_callback(params)
     except PaymentConfigurationError:
-        return ReturnOutcome("invalid", "Cổng thanh toán chưa được cấu hình.")
+        return ReturnOutcome("invalid", N_("Cổng thanh toán chưa được cấu hình."))
     if not result.valid:
-        return ReturnOutcome("invalid", "Kết quả thanh toán không hợp lệ (sai chữ ký). Nếu tài khoản của "
-                                        "bạn đã bị trừ tiền, vui lòng liên hệ Bộ phận một cửa.")
+        return ReturnOutcome("invalid", N_("Kết quả thanh toán không hợp lệ (sai chữ ký). Nếu tài khoản của "
+                                           "bạn đã bị trừ tiền, vui lòng liên hệ Bộ phận một cửa."))
     payment = _find_payment(result.txn_ref)
     if payment is None or not owns_application(viewer, payment.application):
-        raise NotFound("Không tìm thấy giao dịch thanh toán.")
+        raise NotFound(N_("Không tìm thấy giao dịch thanh toán."))
     application = payment.application
     if payment.state == PAID:
-        return ReturnOutcome(PAID, "Thanh toán thành công. Hồ sơ của bạn được chuyển tiếp để giải quyết.",
+        return ReturnOutcome(PAID, N_("Thanh toán thành công. Hồ sơ của bạn được chuyển tiếp để giải quyết."),
                              payment, application)
     if payment.state == REFUND_DUE:
-        return ReturnOutcome(REFUND_DUE, "Cổng thanh toán đã thu tiền, nhưng hồ sơ không còn chờ nộp phí (đã nộp "
-                                         "phí tại Bộ phận một cửa hoặc đã rút): khoản tiền này sẽ được hoàn lại.",
+        return ReturnOutcome(REFUND_DUE, N_("Cổng thanh toán đã thu tiền, nhưng hồ sơ không còn chờ nộp phí (đã "
+                                            "nộp phí tại Bộ phận một cửa hoặc đã rút): khoản tiền này sẽ được "
+                                            "hoàn lại."),
                              payment, application)
     if payment.state == FAILED or (result.valid and not result.success):
         return ReturnOutcome(FAILED, result.message if payment.state == PENDING else
                              vnpay.response_message(payment.response_code), payment, application)
-    return ReturnOutcome(PENDING, "Cổng thanh toán báo giao dịch thành công; hệ thống đang chờ xác nhận "
-                                  "chính thức từ cổng thanh toán. Vui lòng tải lại trang sau ít phút.",
+    return ReturnOutcome(PENDING, N_("Cổng thanh toán báo giao dịch thành công; hệ thống đang chờ xác nhận "
+                                     "chính thức từ cổng thanh toán. Vui lòng tải lại trang sau ít phút."),
                          payment, application)
 
 
@@ -198,9 +201,9 @@ def record_desk_payment(application, receiver, *, note: str = "",
     """The receiver has taken the fee in cash or by card at the desk: a paid payment, then `pay` fired
     as the receiver (the workflow checks role and unit). Flushed, not committed."""
     if not has_role(receiver, "receiver"):
-        raise Forbidden("Chỉ cán bộ một cửa ghi nhận việc thu phí tại quầy.", code="wrong_role")
+        raise Forbidden(N_("Chỉ cán bộ một cửa ghi nhận việc thu phí tại quầy."), code="wrong_role")
     if receiver.unit_id != application.current_unit_id:
-        raise Forbidden("Hồ sơ không nằm tại đơn vị của bạn.", code="wrong_unit")
+        raise Forbidden(N_("Hồ sơ không nằm tại đơn vị của bạn."), code="wrong_unit")
     _check_fee_due(application)
     now = utcnow()
     payment = Payment(application=application, provider="desk", txn_ref=new_txn_ref(application, "QUAY"),
@@ -212,7 +215,7 @@ def record_desk_payment(application, receiver, *, note: str = "",
     except IntegrityError:
         # An online payment confirmed meanwhile holds the one `paid` place (uq_payments_one_paid): told, not
         # a 500; the request's rollback undoes the rest. (No savepoint: pysqlite would commit on its release.)
-        raise Conflict("Hồ sơ vừa được nộp phí trực tuyến; không ghi nhận thu phí tại quầy.",
+        raise Conflict(N_("Hồ sơ vừa được nộp phí trực tuyến; không ghi nhận thu phí tại quầy."),
                        code="already_paid") from None
     application.paid_at = now
     note = unicodedata.normalize("NFC", (note or "").strip()) or "Đã thu phí, lệ phí tại Bộ phận một cửa"

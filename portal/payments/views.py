@@ -4,11 +4,14 @@ the receiver's "fee taken at the desk". Views validate and call an operation; th
 import logging
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
+from ..i18n import N_
 from ..auth.permissions import has_role, owns_application, staff_can_see
 from ..extensions import csrf, db
 from ..models import Application
@@ -39,14 +42,14 @@ class PayForm(FlaskForm):
 
 
 class DeskPaymentForm(FlaskForm):
-    note = TextAreaField("Ghi chú (số biên lai giấy, hình thức thu…)",
+    note = TextAreaField(_l("Ghi chú (số biên lai giấy, hình thức thu…)"),
                          validators=[Optional(), Length(max=500)])
 
 
 def _application(application_id) -> Application:
     application = db.session.get(Application, application_id)
     if application is None:
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     return application
 
 
@@ -66,7 +69,7 @@ def _application_page(application) -> str:
 def pay_online(application_id):
     application = _application(application_id)
     if not owns_application(current_user, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     form = PayForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -111,14 +114,14 @@ def vnpay_ipn():
 def desk_payment(application_id):
     application = _application(application_id)
     if not staff_can_see(current_user, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     allowed = (has_role(current_user, "receiver") and current_user.unit_id == application.current_unit_id
                and application.state == "awaiting_payment" and application.paid_at is None
                and application.fee_amount > 0)
     form = DeskPaymentForm()
     if request.method == "POST" and form.validate_on_submit():
         record_desk_payment(application, current_user, note=form.note.data or "")
-        flash("Đã ghi nhận thu phí, lệ phí tại quầy và chuyển hồ sơ sang giải quyết.", "success")
+        flash(_("Đã ghi nhận thu phí, lệ phí tại quầy và chuyển hồ sơ sang giải quyết."), "success")
         return redirect(_application_page(application), code=303)
     status = 422 if request.method == "POST" else 200
     return render_template("payments/desk.html", application=application, form=form, allowed=allowed,

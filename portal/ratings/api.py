@@ -2,6 +2,7 @@
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from ..i18n import N_
 from ..api.common import api_user, load_body, token_required
 from ..api.schemas import Lenient
 from ..auth.permissions import can_view_application, owns_application
@@ -71,7 +72,7 @@ def get_rating(application_id):
     application = application_ops.get_for(api_user(), application_id, can_view_application)
     rating = rating_of(application)
     if rating is None:
-        raise NotFound("Hồ sơ chưa được đánh giá.", code="not_rated")
+        raise NotFound(N_("Hồ sơ chưa được đánh giá."), code="not_rated")
     return rating_out(rating)
 
 
@@ -102,5 +103,5 @@ def get_delivery(application_id):
     application = application_ops.get_for(api_user(), application_id, can_view_application)
     postal = postal_request(application)
     if postal is None:
-        raise NotFound("Hồ sơ không đăng ký nhận kết quả qua bưu chính.", code="no_postal_delivery")
+        raise NotFound(N_("Hồ sơ không đăng ký nhận kết quả qua bưu chính."), code="no_postal_delivery")
     return {"method": "post", **postal}

@@ -3,6 +3,7 @@ ready; the desk reads them (`postal_request`) when it hands the result to the po
 import re
 import unicodedata
 
+from ..i18n import N_
 from ..auth.permissions import owns_application
 from ..forms_common import MOBILE, normalize_mobile
 from ..operations import Invalid, NotFound
@@ -10,8 +11,8 @@ from ..operations.transitions import check_version, touch
 from ..timeutil import utcnow
 
 ADDRESS_MIN, ADDRESS_MAX = 10, 300
-NOT_AVAILABLE = ("Chỉ đăng ký nhận kết quả qua bưu chính được khi hồ sơ trực tuyến mức độ 4 đã có kết quả "
-                 "và chưa được trả.")
+NOT_AVAILABLE = N_("Chỉ đăng ký nhận kết quả qua bưu chính được khi hồ sơ trực tuyến mức độ 4 đã có kết quả "
+                   "và chưa được trả.")
 
 
 def postal_available(application) -> bool:
@@ -38,7 +39,7 @@ def request_postal_delivery(application, citizen, address: str, phone: str,
     Invalid when it is not (or no longer) possible or the address or phone is wrong; Conflict when the
     application changed since the citizen saw it."""
     if not owns_application(citizen, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     check_version(application, expected_version)
     if not postal_available(application):
         raise Invalid(NOT_AVAILABLE, code="postal_not_available")
@@ -49,10 +50,10 @@ def request_postal_delivery(application, citizen, address: str, phone: str,
         errors["address"] = [f"Vui lòng nhập địa chỉ nhận đầy đủ (số nhà, thôn/xóm, xã/phường, huyện, tỉnh), "
                              f"từ {ADDRESS_MIN} đến {ADDRESS_MAX} ký tự."]
     if not MOBILE.match(phone):
-        errors["phone"] = ["Số điện thoại di động không hợp lệ "
-                           "(10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09)."]
+        errors["phone"] = [N_("Số điện thoại di động không hợp lệ "
+                              "(10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09).")]
     if errors:
-        raise Invalid("Thông tin nhận kết quả qua bưu chính chưa hợp lệ.", errors=errors)
+        raise Invalid(N_("Thông tin nhận kết quả qua bưu chính chưa hợp lệ."), errors=errors)
     # A new dict, not an in-place change: the JSON column only notices assignment.
     application.delivery = {"method": "post", "address": address, "phone": phone,
                             "requested_at": utcnow().isoformat()}

@@ -4,6 +4,7 @@ import unicodedata
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..i18n import N_
 from ..auth.permissions import owns_application
 from ..extensions import db
 from ..models import Rating
@@ -13,7 +14,8 @@ from ..reports.flows import record_rating
 from ..savepoints import savepoint
 
 # value -> label, in the order the form shows them (Decision 766/QĐ-TTg's three levels)
-RATING_LABELS = {"satisfied": "Hài lòng", "normal": "Bình thường", "unsatisfied": "Không hài lòng"}
+# Translated where shown (the form's choices, the citizen's box); the API keeps the Vietnamese label.
+RATING_LABELS = {"satisfied": N_("Hài lòng"), "normal": N_("Bình thường"), "unsatisfied": N_("Không hài lòng")}
 COMMENT_MAX = 1000
 ALREADY_RATED = "Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần."
 NOT_COMPLETED = "Chỉ đánh giá được hồ sơ đã hoàn thành (đã trả kết quả)."
@@ -33,7 +35,7 @@ def rate(application, citizen, value: str, comment: str = "") -> Rating:
     """Stores the applicant's rating. NotFound for anyone but the applicant; Invalid (422) when the
     application is not completed, was already rated, or the value or comment is wrong."""
     if not owns_application(citizen, application):
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
     if application.state != "completed":
         raise Invalid(NOT_COMPLETED, code="not_completed")
     errors = {}
@@ -43,7 +45,7 @@ def rate(application, citizen, value: str, comment: str = "") -> Rating:
     if len(comment) > COMMENT_MAX:
         errors["comment"] = [f"Ý kiến tối đa {COMMENT_MAX} ký tự."]
     if errors:
-        raise Invalid("Đánh giá chưa hợp lệ.", errors=errors)
+        raise Invalid(N_("Đánh giá chưa hợp lệ."), errors=errors)
     if rating_of(application) is not None:
         raise Invalid(ALREADY_RATED, code="already_rated")
     rating = Rating(application_id=application.id, unit_id=application.unit_id,

@@ -2,9 +2,11 @@
 the partial templates/ratings/_citizen_box.html (included by the citizen's application page, and shown on
 this blueprint's own page, which e-mails link to)."""
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.permissions import owns_application
+from ..i18n import translated
 from ..operations import Conflict, Invalid
 from ..security import safe_next
 from ..unit_of_work import refusal_into
@@ -38,7 +40,7 @@ def citizen_box(application, rating_form=None, postal_form=None) -> dict:
             "expected_version": str(application.version)})
     return {
         "rating": rating,
-        "rating_label": RATING_LABELS.get(rating.value) if rating else None,
+        "rating_label": translated(RATING_LABELS.get(rating.value)) if rating else None,
         "can_rate": mine and can_rate(user, application),
         "rating_form": rating_form or RatingForm(formdata=None),
         "can_request_post": may_post,
@@ -76,7 +78,7 @@ def rate_application(application_id):
         return _page(application, 422, rating_form=form)
     with refusal_into(form, category="error"):
         rate(application, current_user._get_current_object(), form.value.data, form.comment.data or "")
-        flash("Cảm ơn Ông/Bà đã đánh giá. Ý kiến của Ông/Bà giúp cơ quan phục vụ tốt hơn.", "success")
+        flash(_("Cảm ơn Ông/Bà đã đánh giá. Ý kiến của Ông/Bà giúp cơ quan phục vụ tốt hơn."), "success")
         return _back(application, form)
     return _page(application, 422, rating_form=form)
 
@@ -92,8 +94,8 @@ def request_post(application_id):
         version = int(form.expected_version.data) if (form.expected_version.data or "").isdigit() else None
         request_postal_delivery(application, current_user._get_current_object(), form.address.data,
                                 form.phone.data, expected_version=version)
-        flash("Đã ghi nhận yêu cầu nhận kết quả qua dịch vụ bưu chính. Bộ phận Một cửa sẽ gửi kết quả "
-              "đến địa chỉ Ông/Bà đã đăng ký.", "success")
+        flash(_("Đã ghi nhận yêu cầu nhận kết quả qua dịch vụ bưu chính. Bộ phận Một cửa sẽ gửi kết quả "
+                "đến địa chỉ Ông/Bà đã đăng ký."), "success")
         return _back(application, form)
     # After a conflict the form shows the application as it is now, not the stale input.
     conflict = isinstance(refused.error, Conflict)

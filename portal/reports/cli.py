@@ -37,4 +37,6 @@ def register(app):
             sys.exit(1)
         click.echo(f"report flows agree with the applications ({period.first} – {period.last})")
 
+    from .sending_cli import add_commands
+    add_commands(reports)  # send, send-due: the reporting system
     app.cli.add_command(reports)

@@ -4,6 +4,7 @@ import re
 from flask import Blueprint, abort, make_response, render_template, request
 from flask_login import current_user, login_required
 
+from ..i18n import current_language
 from ..operations import Invalid
 from ..timeutil import vn_today
 from . import charts, export, pdf
@@ -36,7 +37,7 @@ def index():
     return render_template("reports/index.html", report=report, unit=unit, errors=errors,
                            units=report_units_for(current_user), period=period,
                            form={k: request.args.get(k, "") for k in ("from", "to")},
-                           charts=charts.report_charts(report) if report else {},
+                           charts=charts.report_charts(report, current_language()) if report else {},
                            this_month=f"{today.year}-{today.month:02d}")
 
 

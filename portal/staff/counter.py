@@ -5,6 +5,7 @@ received at once and form 01 is printed for them. Receivers only, at their own u
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from ..auth.permissions import has_role
@@ -47,7 +48,8 @@ def services_here(unit) -> list:
 def choose():
     versions = services_here(current_user.unit)
     form = ServiceChoiceForm(request.args)
-    form.service.choices = [("", "— Chọn thủ tục —")] + [(v.service.slug, v.name) for v in versions]
+    form.service.choices = [("", gettext("— Chọn thủ tục —"))] + [
+        (v.service.slug, v.name_en if current_language() == "en" and v.name_en else v.name) for v in versions]
     if form.service.data and any(v.service.slug == form.service.data for v in versions):
         return redirect(url_for("counter.intake", slug=form.service.data))
     return render_template("staff/counter/choose.html", form=form, versions=versions)

@@ -2,6 +2,7 @@
 from its definition (services.forms), and for every listed document its scan and whether the scan was
 checked against the original. The person is checked by operations.counter_intake.check_person, the same
 rules as the API, so the page and the API give the same messages."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TelField
@@ -24,18 +25,18 @@ class ServiceChoiceForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it only chooses which page to open
 
-    service = SelectField("Thủ tục hành chính", choices=[])
+    service = SelectField(_l("Thủ tục hành chính"), choices=[])
 
 
 class _CounterIntake(FlaskForm):
     applicant_national_id = StringField(
-        "Số định danh cá nhân", filters=[nfc], render_kw={"inputmode": "numeric", "autocomplete": "off",
-                                                          "maxlength": 12},
-        description="12 chữ số, theo thẻ căn cước hoặc căn cước công dân của người nộp.")
-    applicant_full_name = StringField("Họ, chữ đệm và tên người nộp", filters=[nfc],
+        _l("Số định danh cá nhân"), filters=[nfc],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12},
+        description=_l("12 chữ số, theo thẻ căn cước hoặc căn cước công dân của người nộp."))
+    applicant_full_name = StringField(_l("Họ, chữ đệm và tên người nộp"), filters=[nfc],
                                       render_kw={"autocomplete": "off", "maxlength": 120})
-    applicant_phone = TelField("Số điện thoại di động", filters=[nfc],
-                               description="Để nhận tin nhắn về hồ sơ và mã xác nhận khi nhận hồ sơ vào tài khoản.")
+    applicant_phone = TelField(_l("Số điện thoại di động"), filters=[nfc],
+                               description=_l("Để nhận tin nhắn về hồ sơ và mã xác nhận khi nhận hồ sơ vào tài khoản."))
 
 
 class _Marked:
@@ -50,10 +51,11 @@ def intake_form_class(definition, locale: str = "vi"):
     extra = {}
     for document in definition.documents:
         extra[doc_field_name(document.key)] = FileField(
-            "Bản quét: " + document.display_label(locale), description=document.note or "",
+            _l("Bản quét: %(document)s", document=document.display_label(locale)),
+            description=document.display_note(locale) or "",
             validators=[_Marked()] if document.required else [],
             render_kw={"accept": ACCEPTED_TYPES, "required": False})
-        extra[checked_field_name(document.key)] = BooleanField("Đã đối chiếu bản chính", default=True)
+        extra[checked_field_name(document.key)] = BooleanField(_l("Đã đối chiếu bản chính"), default=True)
     return type("CounterIntakeForm", (form_class,), extra)
 
 

@@ -3,11 +3,14 @@ assignment and the attachments. Views check access and call an operation; the re
 (portal/unit_of_work.py)."""
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
-from ..auth.permissions import staff_can_see, is_staff
+from ..auth.permissions import can_preview_result, staff_can_see, is_staff
 from ..extensions import db
+from ..i18n import translated, vi_option
 from ..models import Application
 from ..operations import Conflict, Invalid, NotFound
 from ..operations.calendar import current_calendar
@@ -16,13 +19,14 @@ from ..operations.inbox import (CHANNEL_LABELS, PER_PAGE, DUE_FILTERS, InboxFilt
                                 inbox_query, service_choices, services_waiting, state_labels,
                                 unit_register_query, waiting_states)
 from ..operations.processing import assign_handler, perform
-from ..operations.transitions import available_actions
+from ..operations.transitions import available_actions, check_version
 from ..timeutil import vn_today
 from ..unit_of_work import refusal_into
 from ..views_common import send_attachment
 from ..workflows_registry import workflow_of
 from . import desk
-from .forms import ActionForm, AssignForm
+from .forms import CONFIRM_MESSAGE, ActionForm, AssignForm
+from .preview import preview_pdf
 
 bp = Blueprint("staff", __name__, url_prefix="/can-bo")
 
@@ -98,8 +102,9 @@ def _render_desk(application, *, failed_action=None, failed_form=None, assign_fo
     if handlers:
         assign_form = assign_form or AssignForm(formdata=None, handler=application.handler_id,
                                                 version=application.version)
-        assign_form.handler.choices = [(h.id, h.full_name + (f" — {h.title}" if h.title else ""))
-                                       for h in handlers]
+        # A person's name and title are Vietnamese, also on English pages.
+        assign_form.handler.choices = [SelectChoice(h.id, h.full_name + (f" — {h.title}" if h.title else ""),
+                                                    render_kw=vi_option()) for h in handlers]
         assign_form.version.data = application.version
     else:
         assign_form = None
@@ -108,8 +113,9 @@ def _render_desk(application, *, failed_action=None, failed_form=None, assign_fo
         "staff/application.html", application=application, workflow=workflow_of(application),
         state_label=desk.state_label(application), data_rows=desk.data_rows(application),
         document_rows=desk.document_rows(application), history=desk.history_rows(application),
-        transitions=transitions, forms=forms, failed_action=failed_action, assign_form=assign_form,
-        alert=alert, conflict=status == 409, badge=due_badge(application, today, calendar))
+        transitions=transitions, actions=desk.desk_actions(transitions), forms=forms,
+        failed_action=failed_action, assign_form=assign_form, alert=alert, conflict=status == 409,
+        badge=due_badge(application, today, calendar), can_preview=can_preview_result(user, application))
     return html, status
 
 
@@ -132,10 +138,14 @@ def fire_action(application_id, action):
     form = ActionForm()
     if not form.validate_on_submit():
         return _render_desk(application, failed_action=action, failed_form=form,
-                            alert="Vui lòng kiểm tra lại thông tin của thao tác.", status=422)
+                            alert=_("Vui lòng kiểm tra lại thông tin của thao tác."), status=422)
     with refusal_into(form, catch=(Conflict, Invalid), category=None) as refused:
+        if desk.needs_confirmation(action) and not form.confirm.data:
+            check_version(application, form.version.data)  # a stale page is told so first (409)
+            raise Invalid(str(CONFIRM_MESSAGE), errors={"confirm": [str(CONFIRM_MESSAGE)]})
         _perform(application, action, current_user._get_current_object(), form)
-        flash(f"Đã thực hiện «{workflow_of(application).action_label(action)}».", "success")
+        flash(_("Đã thực hiện «%(action)s».", action=translated(workflow_of(application).action_label(action))),
+              "success")
         return redirect(url_for("staff.application", application_id=application.id), code=303)
     if isinstance(refused.error, Conflict):
         # Nothing of the refused attempt is kept; the page shows what the other person did.
@@ -150,15 +160,31 @@ def assign(application_id):
     application = _visible(application_id)
     form = AssignForm()
     if not form.validate_on_submit():
-        return _render_desk(application, assign_form=form, alert="Vui lòng chọn chuyên viên.", status=422)
+        return _render_desk(application, assign_form=form, alert=_("Vui lòng chọn chuyên viên."), status=422)
     with refusal_into(form, fallback="handler", catch=(Conflict, Invalid), category=None) as refused:
         assign_handler(application, current_user._get_current_object(), form.handler.data,
                        version=form.version.data)
-        flash(f"Đã phân công chuyên viên {application.handler.full_name} xử lý hồ sơ.", "success")
+        flash(_("Đã phân công chuyên viên %(name)s xử lý hồ sơ.", name=application.handler.full_name), "success")
         return redirect(url_for("staff.application", application_id=application.id), code=303)
     if isinstance(refused.error, Conflict):
         return _render_desk(application, alert=refused.error.message, status=409)
     return _render_desk(application, assign_form=form, alert=refused.error.message, status=422)
+
+
+@bp.get("/ho-so/<int:application_id>/xem-truoc-ket-qua")
+@staff_required
+def result_preview(application_id):
+    """The result PDF as it will be issued, for the leader deciding it: rendered now, never stored."""
+    application = _visible(application_id)
+    user = current_user._get_current_object()
+    if not can_preview_result(user, application):
+        abort(403)
+    response = make_response(preview_pdf(application, user))
+    response.headers["Content-Type"] = "application/pdf"
+    name = f"xem-truoc-{application.code or application.id}.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/ho-so/<int:application_id>/tep/<int:attachment_id>")

@@ -56,7 +56,7 @@ def test_approve_issues_the_services_result_template(flow, demo):
     assert result.signer_name == demo.staff("leader", "tam-hong").full_name
     from portal.documents.issue import read_document
     text = pdf_text(read_document(result))
-    assert "TRÍCH LỤC KHAI SINH" in text and application.data["child_full_name"] in text
+    assert "GIẤY KHAI SINH" in text and application.data["child_full_name"] in text  # its result.title
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN" in text
 
 

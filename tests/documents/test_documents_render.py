@@ -72,7 +72,7 @@ def test_receipt_has_the_form_01_content(rendered):
 
 def test_results_print_the_submitted_fields(rendered):
     birth = pdf_text(rendered["birth_certificate"])
-    assert "TRÍCH LỤC KHAI SINH" in birth and "Nguyễn Minh Khôi" in birth and "02/11/2026" in birth
+    assert "GIẤY KHAI SINH" in birth and "Nguyễn Minh Khôi" in birth and "02/11/2026" in birth
     assert "Trần Thị Hương" in birth
     business = pdf_text(rendered["household_business_certificate"])
     assert "150.000.000 ₫" in business and "Hộ kinh doanh Tạp hóa An Bình" in business

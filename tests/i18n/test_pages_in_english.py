@@ -99,7 +99,8 @@ def test_application_page_in_english(client, db, demo):
     assert html_lang(text) == '<html lang="en"'
     assert f'Application <span class="application-code">{application.code}</span>' in text
     for english in ("Birth registration", "Waiting to be received",
-                    "waiting to be checked by the one-stop desk (Ủy ban nhân dân xã Tam Hồng)",
+                    # the unit's Vietnamese name marked as such inside the English sentence
+                    'waiting to be checked by the one-stop desk (<span lang="vi">Ủy ban nhân dân xã Tam Hồng</span>)',
                     "Result due on", "Set when the one-stop desk receives the application",
                     "Child's full name", "Birth notice", "Processing history", "Status: Submitted",
                     "Applicant", "Withdraw"):

@@ -1,5 +1,6 @@
-"""With REDIS_URL set, notifications go through Redis and are sent by a real RQ worker: in this process
-(SimpleWorker) and as `make worker` runs it (the `rq worker` command in its own process, with no Flask app).
+"""With REDIS_URL set, notifications are outbox messages delivered by a real RQ worker: in this process
+(SimpleWorker) and as `make worker` runs it (the `rq worker` command in its own process, which creates the
+portal app to read the outbox).
 Needs a Redis server: REDIS_URL_FOR_TESTS, e.g. redis://127.0.0.1:6379/15 (the database is flushed)."""
 import os
 import subprocess
@@ -31,11 +32,20 @@ def redis_queue(app, monkeypatch):
     rq_queue.connection.flushdb()
 
 
+def outbox_states(db):
+    from portal.outbox.models import OutboxMessage
+    db.session.expire_all()
+    return sorted((m.destination, m.state) for m in db.session.query(OutboxMessage)
+                  if m.destination in ("mail", "sms"))  # the national portal's messages are not ours here
+
+
 def test_jobs_wait_in_redis_until_an_in_process_worker_sends_them(db, demo, mail_to, redis_queue, caplog):
     from rq import SimpleWorker
     caplog.set_level("INFO", logger="portal.sms")
     application = submitted(db, demo)
-    assert redis_queue.count == 2  # the e-mail and the SMS, queued at the commit
+    # The e-mail and the SMS are outbox messages of the commit; one job delivers them.
+    assert redis_queue.count == 1
+    assert outbox_states(db) == [("mail", "pending"), ("sms", "pending")]
     assert mail_to.received == []  # nothing sent by the web request itself
     SimpleWorker([redis_queue], connection=redis_queue.connection).work(burst=True)
     message = mail_to.wait_for(1)[0]
@@ -43,15 +53,15 @@ def test_jobs_wait_in_redis_until_an_in_process_worker_sends_them(db, demo, mail
     assert application.code in text_of(message)
     assert any(application.code in r.getMessage() for r in caplog.records if r.name == "portal.sms")
     assert redis_queue.count == 0 and len(redis_queue.failed_job_registry) == 0
+    assert outbox_states(db) == [("mail", "sent"), ("sms", "sent")]
 
 
-def test_the_rq_worker_command_sends_the_mail_without_the_web_app(app, db, demo, mail_to, redis_queue,
-                                                                  tmp_path):
+def test_the_rq_worker_command_sends_the_mail(app, db, demo, mail_to, redis_queue, tmp_path):
     application = submitted(db, demo)
-    assert redis_queue.count == 2
+    assert redis_queue.count == 1
+    # The worker reads the outbox: it needs the database, not a request.
     env = dict(os.environ, MAIL_URL=app.config["MAIL_URL"], INSTANCE_PATH=str(tmp_path / "worker-instance"),
-               SMS_PROVIDER="log", REDIS_URL=REDIS_URL)
-    env.pop("DATABASE_URL", None)  # the worker needs no database to send a rendered message
+               SMS_PROVIDER="log", REDIS_URL=REDIS_URL, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])
     rq = Path(sys.executable).with_name("rq")
     done = subprocess.run([str(rq), "worker", "--url", REDIS_URL, "--burst", QUEUE_NAME], cwd=PROJECT,
                           env=env, capture_output=True, text=True, timeout=120)
@@ -59,16 +69,19 @@ def test_the_rq_worker_command_sends_the_mail_without_the_web_app(app, db, demo,
     message = mail_to.wait_for(1)[0]
     assert message["subject"] == f"Đã nhận hồ sơ {application.code}"
     assert redis_queue.count == 0 and len(redis_queue.failed_job_registry) == 0
+    assert outbox_states(db) == [("mail", "sent"), ("sms", "sent")]
 
 
 def test_a_rolled_back_change_queues_nothing(app, db, demo, redis_queue):
     application = submitted(db, demo)
     redis_queue.empty()
+    before = outbox_states(db)
     fire(application, "accept", demo.staff("receiver", UNIT))
     db.session.rollback()
     assert redis_queue.count == 0
+    assert outbox_states(db) == before
     fire(application, "accept", demo.staff("receiver", UNIT))
     db.session.commit()
-    assert redis_queue.count == 2
-    assert {job.func_name for job in redis_queue.jobs} == {
-        "portal.notifications.mail.deliver_email", "portal.notifications.sms.deliver_sms"}
+    assert redis_queue.count == 1
+    assert {job.func_name for job in redis_queue.jobs} == {"portal.outbox.jobs.send_job"}
+    assert outbox_states(db) == sorted(before + [("mail", "pending"), ("sms", "pending")])

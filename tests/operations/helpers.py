@@ -80,7 +80,8 @@ def page_fire(client, application, action, note="", version=None, **extra):
     page = client.get(desk_url(application))
     assert page.status_code == 200, page.status_code
     html = page.get_data(as_text=True)
-    data = {"csrf_token": csrf_token_from(html), "note": note, **extra}
+    # the officer ticks the confirmation the desk asks for before a send-back or refusal
+    data = {"csrf_token": csrf_token_from(html), "note": note, "confirm": "y", **extra}
     if version is None:
         import re
         match = re.search(rf'id="version-{action}"[^>]*value="(\d+)"', html) or \

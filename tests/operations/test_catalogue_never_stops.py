@@ -25,7 +25,7 @@ def _catalogue_folder(app, tmp_path):
             .replace('code = "1.004873"', 'code = "9.000001"')
             .replace('name = "Cấp Giấy xác nhận tình trạng hôn nhân"', 'name = "Thủ tục thử nghiệm chỉ có tệp"')
             .replace('result = { template = "marital_status_certificate", '
-                     'title = "Giấy xác nhận tình trạng hôn nhân" }',
+                     'title = "Giấy xác nhận tình trạng hôn nhân", title_en = "Marital status certificate" }',
                      'result = { title = "Giấy xác nhận thử nghiệm" }'))
     assert 'title = "Giấy xác nhận thử nghiệm"' in text and "marital_status_certificate" not in text
     (folder / f"{NO_TEMPLATE}.toml").write_text(text, encoding="utf-8")

@@ -191,14 +191,22 @@ def test_refusal_into_lets_other_errors_through(app, db):
 ALLOWED_COMMITS = {
     "unit_of_work.py": 1,  # the request's one commit
     "payments/views.py": 1,  # the IPN answers the gateway only once its commit held
+    # Not requests: the outbox's sender (a worker, or the after-commit hook) commits each claim and each outcome
+    # on a session of its own, so a killed sender loses nothing and two never send one message.
+    "outbox/sender.py": 5,
+    "notifications/__init__.py": 1,  # an e-mail sent with no transaction open (a script) is committed at once
+    "reports/sending.py": 1,  # the nightly RQ job sending the due reports
+    "national/reconcile.py": 1,  # `flask national reconcile`, one commit per batch of 500
 }
+# Rolled back outside the request's unit of work: each in a worker or a command that commits its own work.
+ALLOWED_ROLLBACKS = {"unit_of_work.py", "reports/sending.py", "national/reconcile.py"}
 
 
 def _calls(pattern):
     found = {}
     for path in PORTAL.rglob("*.py"):
         relative = path.relative_to(PORTAL).as_posix()
-        if path.name == "cli.py" or relative == "admin/demo_volume.py":
+        if path.name.endswith("cli.py") or relative == "admin/demo_volume.py":
             continue
         count = len(re.findall(pattern, path.read_text(encoding="utf-8")))
         if count:
@@ -209,8 +217,9 @@ def _calls(pattern):
 def test_no_view_or_api_module_commits_or_rolls_back():
     commits_found = _calls(r"\.commit\(\)")
     assert commits_found == ALLOWED_COMMITS
-    assert sum(commits_found.values()) <= 3
-    assert set(_calls(r"\.rollback\(\)")) == {"unit_of_work.py"}
+    assert not [module for module in commits_found if module.endswith(("views.py", "api.py"))
+                and module != "payments/views.py"]
+    assert set(_calls(r"\.rollback\(\)")) == ALLOWED_ROLLBACKS
 
 
 def test_each_allowed_commit_says_why():

@@ -43,7 +43,8 @@ def _marital_status_text():
 
 def test_result_without_template_is_valid_and_keeps_its_title():
     text = _marital_status_text().replace(
-        'result = { template = "marital_status_certificate", title = "Giấy xác nhận tình trạng hôn nhân" }',
+        'result = { template = "marital_status_certificate", title = "Giấy xác nhận tình trạng hôn nhân", '
+        'title_en = "Marital status certificate" }',
         'result = { title = "Giấy xác nhận tình trạng hôn nhân" }')
     service = load_text(text, "xac-nhan-tinh-trang-hon-nhan.toml")
     assert service.result == {"title": "Giấy xác nhận tình trạng hôn nhân"}

@@ -1,0 +1,41 @@
+"""HTTP for the inbound side: the sandbox posting a message to the portal, the portal fetching the files a
+message points at (DuongDanTaiTepTin).
+
+The outbox's transport does the work (portal/outbox/http.py: the portal's own origin is answered by its WSGI
+in this process), without the outbox's verdicts: the caller reads the status itself. An in-process call runs
+in an application context of its own, so it has its own database session and `g`, as a real second request
+would: the call's commit or rollback is not the caller's."""
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from ..outbox.http import Response, _in_process, _origin, _over_network, _own_origin
+
+USER_AGENT = "dvc-portal-national/1"
+
+
+def exchange(method: str, url: str, body: bytes = b"", headers: dict | None = None,
+             timeout: float = 10) -> Response:
+    """One request and its answer, whatever the status. Transport failures raise the outbox's Transient."""
+    sent = {"User-Agent": USER_AGENT, **(headers or {})}
+    if _own_origin(url):
+        app = current_app._get_current_object()
+        with app.app_context():
+            return _in_process(method, url, body, sent)
+    return _over_network(method, url, body, sent, timeout)
+
+
+def allowed_file_origins(config) -> set:
+    """Where attachments may be fetched from: DVCQG_FILE_ORIGINS (space or comma separated), else the
+    national portal's origin, else (the sandbox) the portal's own. Never any URL a message names: the
+    message is signed, but a fetch of an internal address on its word is still not ours to make."""
+    listed = (config.get("DVCQG_FILE_ORIGINS") or "").replace(",", " ").split()
+    if not listed:
+        listed = [config.get("DVCQG_URL") or config.get("PUBLIC_URL", "")]
+    return {_origin(url) for url in listed if url}
+
+
+def is_allowed_file_url(url: str, config) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and \
+        _origin(url) in allowed_file_origins(config)
