@@ -119,3 +119,16 @@ def live(app, monkeypatch, tmp_path):
         monkeypatch.setitem(app.config, "VNPAY_IPN_URL", base + IPN_PATH)
         monkeypatch.setitem(app.config, "VNPAY_API_URL", base + SANDBOX_API_PATH)
         yield base
+
+
+@pytest.fixture
+def redis_queue(app, monkeypatch):
+    """The app queues its jobs on the test Redis database (tests/redis_support.py); yields the RQ queue `dvc`,
+    emptied before and after."""
+    from portal.notifications.jobs import queue
+    from tests.redis_support import REDIS_URL
+    rq_queue = queue(REDIS_URL)
+    rq_queue.connection.flushdb()
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    yield rq_queue
+    rq_queue.connection.flushdb()

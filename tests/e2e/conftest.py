@@ -1,11 +1,11 @@
 """End-to-end fixtures: the session's app served by werkzeug on a free local port, and Debian's Chromium
 driven by playwright (which cannot download its own browsers here)."""
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.live_server import serve
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -16,15 +16,8 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "_artifacts"
 @pytest.fixture
 def live_server(app, demo):
     """The app (tables wiped, demo data loaded by the fixtures) answering real HTTP in a thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture

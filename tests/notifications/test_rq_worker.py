@@ -7,29 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
-from portal.notifications.jobs import QUEUE_NAME, queue
+from portal.notifications.jobs import QUEUE_NAME
 from portal.operations.transitions import fire
 from tests.notifications.conftest import text_of
 from tests.notifications.flows import UNIT, submitted
+from tests.redis_support import REDIS_URL, needs_redis
 
-REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "")
 PROJECT = Path(__file__).resolve().parents[2]
-pytestmark = [
-    pytest.mark.redis,
-    pytest.mark.skipif(not REDIS_URL, reason="set REDIS_URL_FOR_TESTS to run the Redis and RQ tests"),
-]
-
-
-@pytest.fixture
-def redis_queue(app, monkeypatch):
-    """The app queues jobs on the test Redis database; yields the RQ queue, emptied before and after."""
-    rq_queue = queue(REDIS_URL)
-    rq_queue.connection.flushdb()
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
-    yield rq_queue
-    rq_queue.connection.flushdb()
+pytestmark = needs_redis
 
 
 def outbox_states(db):

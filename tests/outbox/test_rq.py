@@ -1,30 +1,21 @@
 """With REDIS_URL set the outbox is delivered by RQ workers: a job per commit, a retry scheduled for its
 back-off time, and a sweep that repeats itself. Needs REDIS_URL_FOR_TESTS (the database is flushed)."""
-import os
 
 import pytest
 
-from portal.notifications.jobs import queue
 from portal.outbox import put
 from tests.outbox import destinations
 from tests.outbox.conftest import make_due, rows
+from tests.redis_support import needs_redis
 
-REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "")
-pytestmark = [
-    pytest.mark.redis,
-    pytest.mark.skipif(not REDIS_URL, reason="set REDIS_URL_FOR_TESTS to run the Redis and RQ tests"),
-]
+pytestmark = needs_redis
 
 
 @pytest.fixture
-def redis_queue(app, monkeypatch):
+def redis_queue(redis_queue, monkeypatch):
     from portal.outbox import jobs
-    rq_queue = queue(REDIS_URL)
-    rq_queue.connection.flushdb()
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
-    monkeypatch.setattr(jobs, "_sweep_checked_at", 0.0)
-    yield rq_queue
-    rq_queue.connection.flushdb()
+    monkeypatch.setattr(jobs, "_sweep_checked_at", 0.0)  # each test sees the sweep started anew
+    return redis_queue
 
 
 def work(rq_queue):

@@ -1,33 +1,25 @@
 """With REDIS_URL the reports are sent by a daily RQ job that schedules its successor. Needs
 REDIS_URL_FOR_TESTS (the database is flushed)."""
-import os
 
 import pytest
 from rq import SimpleWorker
 
-from portal.notifications.jobs import job_path, queue
+from portal.notifications.jobs import job_path
 from portal.outbox.models import OutboxMessage
 from portal.reports.models import ReportSubmission
 from portal.reports.periods import closed_periods
 from portal.reports.sending import JOB_PREFIX, reporting_units, schedule_daily, send_due_job
 from portal.timeutil import vn_today
+from tests.redis_support import needs_redis
 
-REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "")
-pytestmark = [
-    pytest.mark.redis,
-    pytest.mark.skipif(not REDIS_URL, reason="set REDIS_URL_FOR_TESTS to run the Redis and RQ tests"),
-]
+pytestmark = needs_redis
 
 
 @pytest.fixture
-def redis_queue(app, monkeypatch, tmp_path):
-    rq_queue = queue(REDIS_URL)
-    rq_queue.connection.flushdb()
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+def redis_queue(redis_queue, app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "REPORTING_SANDBOX_STORE", str(tmp_path / "reporting.json"))
     monkeypatch.setitem(app.config, "REPORTING_LOOKBACK_MONTHS", 1)
-    yield rq_queue
-    rq_queue.connection.flushdb()
+    return redis_queue
 
 
 def _daily_jobs(rq_queue):

@@ -1,15 +1,13 @@
 """The desk in a real browser (issue 14, point 7): at 375 px a link at the top of the file leads to the
 actions without scrolling past the file, and at 1366 px the actions sit beside it; the leader's approve form
 offers the preview, the denial asks for its confirmation. Screenshots go to tests/_artifacts/."""
-import os
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.e2e.conftest import browser, fits_the_screen, shot  # noqa: F401  (fixtures)
 from tests.factories import PASSWORD, make_application
+from tests.live_server import serve
 
 from .conftest import BIRTH, UNIT, staff
 
@@ -18,16 +16,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def desk_server(app, demo):
-    # DESK_E2E_PORT pins the port (a shared machine hands out ranges); 0: any free one.
-    server = make_server("127.0.0.1", int(os.environ.get("DESK_E2E_PORT", "0")), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="desk-e2e", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serve(app) as url:
+        yield url
 
 
 def _page(browser, width, height):  # noqa: F811
