@@ -66,6 +66,7 @@ bench: install
 	$(BIN)/python bench/reports.py
 	env -u DATABASE_URL $(BIN)/python bench/submit.py
 	if [ -n "$$DATABASE_URL" ]; then $(BIN)/python bench/submit.py; fi  # and on PostgreSQL when given
+	$(BIN)/python bench/outbox.py  # 10,000 messages through RQ workers, and the outbox's cost on the submit path
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

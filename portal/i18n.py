@@ -193,7 +193,7 @@ def vi_names(text, *names):
     if current_language() != "en":
         return result
     for name in sorted({n for n in names if n}, key=len, reverse=True):
-        result = Markup(result.replace(escape(name), vi(name)))
+        result = result.replace(escape(name), vi(name))  # Markup.replace escapes what is not Markup already
     return result
 
 
