@@ -8,7 +8,7 @@ retries and growing back-off; the receiver's idempotency key (the message key) m
     @destination("dvcqg")
     def send(message): ...    # return: delivered; raise Refused: failed for good; other errors: retried
 
-See docs/architecture.md "Outbox" and /work/coord/common_outbox_contract.md for the whole contract."""
+See docs/architecture.md "Outbox" for the whole contract."""
 from .errors import Refused, Transient
 from .registry import destination
 from .store import put
