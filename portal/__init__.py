@@ -52,6 +52,7 @@ def create_app(config=None):
     register_i18n(app)
 
     from . import sqlite_pragmas  # noqa: F401  (WAL and foreign keys on every SQLite connection)
+    from . import sqlite_write_lock  # noqa: F401  (SQLite writers take turns without sleeping)
     from .formatting import register_filters
     register_filters(app)
 

@@ -162,7 +162,9 @@ class ServiceVersion(db.Model):
     workflow: Mapped[str] = mapped_column(sa.String(60))
     online_level: Mapped[int] = mapped_column()
     processing_days: Mapped[int] = mapped_column()
-    definition: Mapped[dict] = mapped_column(JSON)  # services.loader.to_dict(): the whole parsed file
+    # services.loader.to_dict(): the whole parsed file (~10 KB of JSON). Deferred: versions never change, so
+    # catalogue.definition_of parses it once per process and every other load of the row skips it.
+    definition: Mapped[dict] = mapped_column(JSON, deferred=True)
     source_hash: Mapped[str] = mapped_column(sa.String(64))
     search_text: Mapped[str] = mapped_column(sa.Text, default="")  # accent-folded, lower-case name + code
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -197,7 +199,9 @@ class WorkflowVersion(db.Model):
     __table_args__ = (sa.UniqueConstraint("name", "source_hash", name="uq_workflow_versions_name_hash"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(60))  # the definition's file stem
-    source: Mapped[str] = mapped_column(sa.Text)  # the definition file's text, parsed again when needed
+    # The definition file's text, parsed again when needed; deferred, as workflow_for_version reads it only
+    # for a hash it has not cached.
+    source: Mapped[str] = mapped_column(sa.Text, deferred=True)
     source_hash: Mapped[str] = mapped_column(sa.String(64))  # workflows.engine.definition_hash
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask import g, has_app_context
 from sqlalchemy import select
 
 from ..admin.units import audit
@@ -30,10 +31,24 @@ def clean_code(value) -> str | None:
     return value if CODE_PATTERN.fullmatch(value) else None
 
 
+def mapping_rows(service_id: int) -> dict:
+    """{unit id or None: national code} of a service, read once per request (a transition's status message
+    reads it before the transition writes; the administrators' page changes rows in requests of its own)."""
+    cache = g.setdefault("national_mappings", {}) if has_app_context() else {}
+    if service_id not in cache:
+        cache[service_id] = {row.unit_id: row.national_code for row in db.session.execute(
+            select(ProcedureCodeMapping).where(ProcedureCodeMapping.service_id == service_id)).scalars()}
+    return cache[service_id]
+
+
+def _forget() -> None:
+    if has_app_context():
+        g.pop("national_mappings", None)
+
+
 def national_code(service: Service, unit: Unit | None, own_code: str) -> str:
     """The code to send for `service` received at `unit`; `own_code` when no row maps it."""
-    rows = {row.unit_id: row.national_code for row in db.session.execute(
-        select(ProcedureCodeMapping).where(ProcedureCodeMapping.service_id == service.id)).scalars()}
+    rows = mapping_rows(service.id)
     if not rows:
         return own_code
     node = unit
@@ -68,6 +83,7 @@ def set_mapping(actor, service: Service, unit: Unit | None, code) -> ProcedureCo
     row.updated_by_id = actor.id if actor is not None else None
     row.updated_at = utcnow()
     db.session.flush()
+    _forget()
     audit(actor, "national_code.set", f"service:{service.slug}", unit=unit.slug if unit else None,
           before=before, after=clean)
     return row
@@ -81,3 +97,4 @@ def remove_mapping(actor, mapping_id: int) -> None:
           unit=row.unit.slug if row.unit else None, before=row.national_code)
     db.session.delete(row)
     db.session.flush()
+    _forget()

@@ -28,11 +28,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Application, Document, Event
+from ..models import Application, Event
 from ..operations.observers import observe_transitions
 from ..timeutil import to_vn
 from ..workflows_registry import workflow_of
-from .mapping import national_code
+from .mapping import mapping_rows, national_code
 from .models import ProcedureCodeMapping  # noqa: F401  (the feature's tables are part of the schema)
 
 log = logging.getLogger(__name__)
@@ -139,9 +139,10 @@ def _histories(application: Application, events: list[Event]):
 
 def _results(application: Application) -> list[dict]:
     base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
-    documents = db.session.execute(select(Document).where(
-        Document.application_id == application.id, Document.kind == "result",
-        Document.revoked_at.is_(None)).order_by(Document.id)).scalars()
+    # The collection, not a query: documents are issued and revoked through it (documents/issue.py), and the
+    # answer that follows reads it too.
+    documents = sorted((d for d in application.documents if d.kind == "result" and d.revoked_at is None),
+                       key=lambda d: d.id)
     return [{"GiayToId": doc.code, "TenGiayTo": doc.title, "SoKyHieu": doc.number,
              "NgayBanHanh": national_time(doc.issued_at), "DuongDanTepTinKetQua": f"{base}/verify/{doc.code}"}
             for doc in documents]
@@ -209,9 +210,12 @@ def message_key(application: Application, event: Event, suffix: str = "") -> str
     return f"{application.code}:{event.id}{suffix}"
 
 
-def queue_status(application: Application, event: Event, *, suffix: str = "", updating: bool | None = None):
+def queue_status(application: Application, event: Event, *, suffix: str = "", updating: bool | None = None,
+                 new_event: bool = False):
     """Writes the status message of `event` into the outbox, in the caller's transaction. `updating`: whether
-    the national portal already has the dossier, when known better than from the event (reconciliation)."""
+    the national portal already has the dossier, when known better than from the event (reconciliation).
+    `new_event`: the event was flushed in this very transaction, so no message can have its key yet (no
+    look-up; the unique key still guards)."""
     from ..outbox import put
     from ..outbox.store import enabled
     if not enabled():
@@ -220,11 +224,18 @@ def queue_status(application: Application, event: Event, *, suffix: str = "", up
     if updating is not None:
         envelope["isUpdating"] = updating
     return put(DESTINATION, envelope, key=message_key(application, event, suffix),
-               ordering_key=application.code, application_id=application.id)
+               ordering_key=application.code, application_id=application.id, fresh_key=new_event)
 
 
 @observe_transitions
 def send_status(application: Application):
+    if application.id is not None:
+        # Read now, before the transition writes (a submission holds the day's counter from its code to the
+        # commit): its history, its documents and the national code of its procedure.
+        with db.session.no_autoflush:  # the application's pending changes are written once, later
+            application.events, application.documents  # noqa: B018  (loads both collections)
+            mapping_rows(application.service_id)
+
     def finish():
         if application.code is None:
             return  # a draft: the national portal knows an application from its submission on
@@ -232,7 +243,7 @@ def send_status(application: Application):
         # The collection holds the new event (backref), and build_record reads it anyway: no query of its own.
         event = max((e for e in application.events if e.id is not None), key=lambda e: e.id, default=None)
         if event is not None:
-            queue_status(application, event)
+            queue_status(application, event, new_event=True)
     return finish
 
 

@@ -11,12 +11,12 @@ from .. import storage
 from ..auth.permissions import can_edit_draft, can_fill_application, owns_application
 from ..extensions import db
 from ..models import Application, Attachment, Service, Unit
-from ..timeutil import utcnow, vn_now
+from ..timeutil import utcnow
 from ..workflows_registry import pin_workflow
 from . import Forbidden, Invalid, NotFound
 from .catalogue import definition_of
 from .routing import takes_applications
-from .counters import next_value
+from .codes import assign_code  # noqa: F401  (kept where callers found it)
 from .routing import workflow_for
 from .transitions import check_version, fire, touch
 
@@ -153,16 +153,6 @@ def check_complete(application: Application, values: Checked | None = None) -> d
     return values.values
 
 
-def assign_code(application: Application) -> str:
-    """`<unit code>-YYMMDD-NNNN`: a four-digit sequence per receiving unit and Vietnam day."""
-    day = vn_now().strftime("%y%m%d")
-    sequence = next_value(f"code:{application.unit_id}:{day}")
-    if sequence > 9999:
-        raise Invalid(N_("Đơn vị đã tiếp nhận quá 9999 hồ sơ trong ngày."))
-    application.code = f"{application.unit.code}-{day}-{sequence:04d}"
-    return application.code
-
-
 def submit(application: Application, citizen, expected_version: int | None = None,
            values: Checked | None = None):
     """Submits a draft. `values`: the page's form, checked for a submission in this request; they become
@@ -178,8 +168,9 @@ def submit(application: Application, citizen, expected_version: int | None = Non
 
 
 def prepare_submission(application: Application, values: Checked | None = None) -> None:
-    """What every submission does before its `submit` fires (online, and at the counter): today's service
-    version and rules, complete data and documents, the fee, the time and the code."""
+    """What every submission does before its `submit` fires (online, at the counter, from the national
+    portal): today's service version and rules, complete data and documents, the fee and the time. The code
+    comes with the transition itself (operations/codes.py)."""
     if application.service.current_version_id != application.service_version_id:
         # A draft started under an older version is submitted under the version now published.
         application.service_version = application.service.current
@@ -190,7 +181,7 @@ def prepare_submission(application: Application, values: Checked | None = None) 
     application.data = clean
     application.fee_amount = definition.fee.compute(clean)
     application.submitted_at = utcnow()
-    assign_code(application)
+    # The code comes with the `submit` transition (transitions.fire), once the rest has been read.
 
 
 def resubmit(application: Application, citizen, data: dict | Checked | None, note: str = "",

@@ -107,7 +107,8 @@ def transfers(workflow_name: str) -> bool:
 
 
 def _workflow(version: ServiceVersion, key: str) -> str:
-    return (version.definition or {}).get(key) or version.workflow
+    from .catalogue import definition_of  # catalogue imports this module
+    return getattr(definition_of(version), key, None) or version.workflow
 
 
 def workflow_for(version: ServiceVersion, unit: Unit) -> str:

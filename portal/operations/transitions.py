@@ -16,6 +16,7 @@ from ..timeutil import utcnow, vn_today
 from ..workflows_registry import workflow_of
 from . import Conflict, Forbidden, Invalid, NotFound
 from .calendar import current_calendar
+from .codes import assign_code
 from .effects import EffectContext, run_effects
 from .observers import watch
 
@@ -140,11 +141,14 @@ def _fire(application, action, actor, *, note, inputs, expected_version, details
             raise Forbidden(refusal.message, code=refusal.code) from None
         raise Invalid(refusal.message, code=refusal.code) from None
     now = utcnow()
-    finish_observers = watch(application)
+    calendar = current_calendar()
+    finish_observers = watch(application)  # before any change: the observers keep the application as it was
+    if action == "submit" and application.code is None:
+        assign_code(application)  # the counter's row stays locked to the commit: taken after every read above
     acting_unit = actor.unit_id if (actor is not None and is_staff(actor)) else application.current_unit_id
     from_state = application.state
     ctx = EffectContext(application=application, decision=decision, actor=actor, role=role, note=note,
-                        inputs=inputs, now=now, calendar=current_calendar(),
+                        inputs=inputs, now=now, calendar=calendar,
                         from_unit_id=application.current_unit_id, details=dict(details or {}))
     application.state = decision.to_state
     touch(application, now)

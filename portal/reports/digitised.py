@@ -14,7 +14,7 @@ these definitions live (the flows, the full scan and the direct counts all read 
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, inspect, select
 
 from ..extensions import db
 from ..models import Application, Attachment, Document, Payment
@@ -38,8 +38,23 @@ def digitised_clause():
 def has_digitised_documents(application: Application) -> bool:
     if application.id is None or application.submitted_at is None:
         return False
+    loaded = _loaded_attachments(application)
+    if loaded is not None:
+        return any(a.digitised_at is not None and a.created_at <= application.submitted_at for a in loaded)
     return bool(db.session.scalar(select(_digitised_before_submission(application.id,
                                                                       application.submitted_at))))
+
+
+def _loaded_attachments(application: Application):
+    """The application's attachments when this transaction has them all in memory, with their times (the
+    submission has just checked them): the same answer as the query, without one. None otherwise."""
+    state = inspect(application)
+    if "attachments" in state.unloaded:
+        return None
+    attachments = application.attachments
+    if any(inspect(a).pending or a.created_at is None for a in attachments):
+        return None  # a row not yet written takes its time at the insert: the query decides
+    return attachments
 
 
 def _paid_online(application_id):
