@@ -68,8 +68,17 @@ def workflow_of(application: Application) -> Workflow:
 
 
 def _find_version(name: str, source_hash: str) -> WorkflowVersion | None:
-    return db.session.execute(select(WorkflowVersion).where(
+    from .frozen_rows import keep, kept_id, put_in_session
+    known = kept_id(("workflow", name, source_hash))
+    if known is not None:
+        found = put_in_session(WorkflowVersion, known)
+        if found is not None:
+            return found
+    found = db.session.execute(select(WorkflowVersion).where(
         WorkflowVersion.name == name, WorkflowVersion.source_hash == source_hash)).scalar_one_or_none()
+    if found is not None:
+        keep(("workflow", name, source_hash), found)
+    return found
 
 
 def record_version(workflow: Workflow) -> tuple[WorkflowVersion, bool]:

@@ -66,6 +66,7 @@ def _wipe(app):
     for key in ("UPLOAD_DIR", "DOCUMENT_DIR", "OUTBOX_DIR"):
         shutil.rmtree(app.config[key], ignore_errors=True)
     app.extensions.pop("dvc_service_defs", None)
+    app.extensions.pop("dvc_frozen_rows", None)  # portal/frozen_rows.py: ids start again
 
 
 @pytest.fixture

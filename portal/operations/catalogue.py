@@ -9,6 +9,7 @@ from services import search
 from services.search import search_text
 
 from ..extensions import db
+from ..frozen_rows import set_loaded
 from ..models import Service, ServiceVersion, Unit
 from ..workflows_registry import all_workflows
 from . import Invalid, routing
@@ -109,6 +110,8 @@ def sectors() -> list[str]:
 
 def get_service(slug: str) -> Service | None:
     service = db.session.execute(select(Service).where(Service.slug == slug)).scalar_one_or_none()
+    if service is not None:
+        set_loaded(service, "current", ServiceVersion, service.current_version_id)  # without a query
     if service is None or not service.active or service.current is None:
         return None
     return service
