@@ -27,13 +27,15 @@ def token_required(view):
 def load_body(schema, data: dict | None = None) -> dict:
     """The JSON body (or `data`) checked and loaded by a marshmallow schema; field errors become a 422
     problem with `errors` by field."""
+    from marshmallow import ValidationError
     from ..operations import Invalid
     data = json_body() if data is None else data
-    errors = schema.validate(data)
-    if errors:
+    try:
+        return schema.load(data)  # one pass: validate() would deserialize everything a first time
+    except ValidationError as error:
+        errors = error.normalized_messages()
         raise Invalid(N_("Dữ liệu không hợp lệ."),
-                      errors={k: v if isinstance(v, list) else [str(v)] for k, v in errors.items()})
-    return schema.load(data)
+                      errors={k: v if isinstance(v, list) else [str(v)] for k, v in errors.items()}) from None
 
 
 def json_body() -> dict:

@@ -32,7 +32,7 @@ from ..models import Application, Event
 from ..operations.observers import observe_transitions
 from ..timeutil import to_vn
 from ..workflows_registry import workflow_of
-from .mapping import mapping_rows, national_code
+from .mapping import national_code
 from .models import ProcedureCodeMapping  # noqa: F401  (the feature's tables are part of the schema)
 
 log = logging.getLogger(__name__)
@@ -231,10 +231,11 @@ def queue_status(application: Application, event: Event, *, suffix: str = "", up
 def send_status(application: Application):
     if application.id is not None:
         # Read now, before the transition writes (a submission holds the day's counter from its code to the
-        # commit): its history, its documents and the national code of its procedure.
+        # commit): its history, its documents, the national code of its procedure and the sending province.
         with db.session.no_autoflush:  # the application's pending changes are written once, later
             application.events, application.documents  # noqa: B018  (loads both collections)
-            mapping_rows(application.service_id)
+            national_code(application.service, application.unit, application.service_version.code)
+            _root_code(application.unit)
 
     def finish():
         if application.code is None:

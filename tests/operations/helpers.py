@@ -2,7 +2,7 @@
 through the staff desk pages (session + CSRF)."""
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.factories import api_token, csrf_token_from, login
 
@@ -119,3 +119,31 @@ def pause_since(db, application, days_ago: int):
     application.paused_at = utcnow() - timedelta(days=days_ago)
     db.session.commit()
     return application
+
+
+class Statements:
+    """The SQL statements the portal's engine runs inside `with Statements() as statements:`, and "COMMIT"
+    where a transaction commits."""
+
+    def __init__(self):
+        self.seen = []
+
+    def __enter__(self):
+        from portal.extensions import db
+        self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        event.listen(self.engine, "commit", self._committed)
+        return self
+
+    def __exit__(self, *_):
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+        event.remove(self.engine, "commit", self._committed)
+
+    def _committed(self, _conn):
+        self.seen.append("COMMIT")
+
+    def _seen(self, _conn, _cursor, statement, *_args):
+        self.seen.append(" ".join(statement.split()))
+
+    def reading(self, table):
+        return [s for s in self.seen if s.startswith("SELECT") and f"FROM {table}" in s]

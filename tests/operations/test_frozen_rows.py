@@ -1,35 +1,18 @@
 """portal/frozen_rows.py: a process reads each service version and workflow version once; a new draft then
 looks neither up; a rolled-back insert of one is forgotten."""
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.frozen_rows import forget, put_in_session
 from portal.models import Service, ServiceVersion, WorkflowVersion
 from tests.factories import make_application, seed_everything
+from tests.operations.helpers import Statements
 
 
 @pytest.fixture
 def demo(app):
     return seed_everything(app, db)
-
-
-class Statements:
-    def __init__(self):
-        self.seen = []
-
-    def __enter__(self):
-        event.listen(db.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *_):
-        event.remove(db.engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, _conn, _cursor, statement, *_args):
-        self.seen.append(statement)
-
-    def reading(self, table):
-        return [s for s in self.seen if s.lstrip().startswith("SELECT") and f"FROM {table}" in s]
 
 
 def test_a_later_draft_reads_no_version_row(demo):
