@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -444,11 +445,30 @@ def check_data(service: ServiceDef, data, *, locale: str = "vi", complete: bool 
         else:
             type_errors[spec.name] = [messages["type_text"]]
 
-    form = build_form_class(service, locale=locale)(formdata=formdata)
+    form = _checking_form_class(service, locale)(formdata=formdata)
     form.validate()
     kept = {spec.name for spec in service.fields if data.get(spec.name) is not None}
     answered = set(formdata) | set(type_errors)
     return _read_checked(form, complete=complete, answered=answered, kept=kept, type_errors=type_errors)
+
+
+# check_data's form classes, one per definition and language: a definition never changes once loaded, and
+# building the class (a field and its validators per FieldDef) cost more than validating with it.
+_CHECKING_CLASSES: OrderedDict = OrderedDict()
+_CHECKING_CLASSES_KEPT = 256
+
+
+def _checking_form_class(service: ServiceDef, locale: str) -> type:
+    key = (id(service), locale)
+    kept = _CHECKING_CLASSES.get(key)
+    if kept is not None and kept[0] is service:
+        _CHECKING_CLASSES.move_to_end(key)
+        return kept[1]
+    form_class = build_form_class(service, locale=locale)
+    _CHECKING_CLASSES[key] = (service, form_class)  # the definition kept with it: its id is not reused
+    if len(_CHECKING_CLASSES) > _CHECKING_CLASSES_KEPT:
+        _CHECKING_CLASSES.popitem(last=False)
+    return form_class
 
 
 def validate_data(service: ServiceDef, data, *, locale: str = "vi",

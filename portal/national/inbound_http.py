@@ -7,22 +7,16 @@ in an application context of its own, so it has its own database session and `g`
 would: the call's commit or rollback is not the caller's."""
 from urllib.parse import urlsplit
 
-from flask import current_app
-
-from ..outbox.http import Response, _in_process, _origin, _over_network, _own_origin
+from ..outbox import http
+from ..own_origin import origin
 
 USER_AGENT = "dvc-portal-national/1"
 
 
 def exchange(method: str, url: str, body: bytes = b"", headers: dict | None = None,
-             timeout: float = 10) -> Response:
+             timeout: float = 10) -> http.Response:
     """One request and its answer, whatever the status. Transport failures raise the outbox's Transient."""
-    sent = {"User-Agent": USER_AGENT, **(headers or {})}
-    if _own_origin(url):
-        app = current_app._get_current_object()
-        with app.app_context():
-            return _in_process(method, url, body, sent)
-    return _over_network(method, url, body, sent, timeout)
+    return http.exchange(method, url, body, {"User-Agent": USER_AGENT, **(headers or {})}, timeout)
 
 
 def allowed_file_origins(config) -> set:
@@ -32,10 +26,10 @@ def allowed_file_origins(config) -> set:
     listed = (config.get("DVCQG_FILE_ORIGINS") or "").replace(",", " ").split()
     if not listed:
         listed = [config.get("DVCQG_URL") or config.get("PUBLIC_URL", "")]
-    return {_origin(url) for url in listed if url}
+    return {origin(url) for url in listed if url}
 
 
 def is_allowed_file_url(url: str, config) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.hostname) and \
-        _origin(url) in allowed_file_origins(config)
+        origin(url) in allowed_file_origins(config)

@@ -2,16 +2,14 @@
 and 429) is a refusal for good (`Refused`), a 5xx, 408, 429, a timeout or a connection error may pass later
 (`Transient`, retried with back-off).
 
-A URL on the portal's own PUBLIC_URL origin (its sandboxes) is answered by the app's WSGI in this process,
-with the same method, headers, body and status: tests and `make run` need no second server, and a single
-development server does not wait on itself."""
+A URL on the portal's own PUBLIC_URL origin (its sandboxes) is answered by the app's WSGI in this process
+(portal/own_origin.py). `exchange` is the same transport without the verdict: the caller reads the status."""
 import json
 import logging
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from flask import current_app
 
-from flask import current_app, has_app_context
-
+from .. import own_origin
 from .errors import Refused, Transient
 
 log = logging.getLogger("portal.outbox")
@@ -44,11 +42,17 @@ def post_json(url: str, payload, headers: dict | None = None, timeout: float = 1
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     sent_headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json",
                     "User-Agent": USER_AGENT, **(headers or {})}
-    if _own_origin(url):
-        response = _in_process(method, url, body, sent_headers)
-    else:
-        response = _over_network(method, url, body, sent_headers, timeout)
-    return _judged(response)
+    return _judged(exchange(method, url, body, sent_headers, timeout))
+
+
+def exchange(method: str, url: str, body: bytes = b"", headers: dict | None = None,
+             timeout: float = 10) -> Response:
+    """One request and its answer, whatever the status. Transport failures raise Transient."""
+    sent = {"User-Agent": USER_AGENT, **(headers or {})}
+    if own_origin.is_own(url):
+        answer = own_origin.call(current_app._get_current_object(), method, url, body, sent)
+        return Response(answer.status_code, answer.content, dict(answer.headers), url)
+    return _over_network(method, url, body, sent, timeout)
 
 
 def _judged(response: Response) -> Response:
@@ -64,37 +68,6 @@ def _judged(response: Response) -> Response:
 def _excerpt(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    port = parts.port or {"http": 80, "https": 443}.get(scheme)
-    return scheme, (parts.hostname or "").lower(), port
-
-
-def _own_origin(url: str) -> bool:
-    if not has_app_context():
-        return False
-    public = current_app.config.get("PUBLIC_URL", "")
-    return bool(public) and _origin(url) == _origin(public)
-
-
-def _in_process(method: str, url: str, body: bytes, headers: dict) -> Response:
-    from werkzeug.test import Client
-    parts = urlsplit(url)
-    public = urlsplit(current_app.config["PUBLIC_URL"])
-    # The app's own WSGI callable (wsgi_app keeps the middlewares: proxy fix, security headers), in an
-    # application context of its own: Flask would otherwise reuse the caller's, and the receiver's request
-    # would share (and commit) the caller's database session.
-    app = current_app._get_current_object()
-    with app.app_context():
-        answer = Client(app).open(parts.path or "/", method=method, query_string=parts.query, data=body,
-                                  headers=headers, base_url=f"{public.scheme}://{public.netloc}")
-    try:
-        return Response(answer.status_code, answer.get_data(), dict(answer.headers), url)
-    finally:
-        answer.close()
 
 
 def _over_network(method: str, url: str, body: bytes, headers: dict, timeout: float) -> Response:

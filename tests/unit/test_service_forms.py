@@ -306,3 +306,18 @@ def test_certified_copy_fee_from_validated_data():
     })
     assert errors == {}
     assert copy.fee.compute(clean) == 10000
+
+
+def test_checking_builds_one_form_class_per_definition_and_language(monkeypatch):
+    import services.forms as forms
+    built = []
+    real = forms.build_form_class
+    monkeypatch.setattr(forms, "build_form_class", lambda *a, **k: built.append(a) or real(*a, **k))
+    service = every_type_service()  # a definition this process has not checked yet
+    first = forms.check_data(service, {"full_name": "Nguyễn An"}, complete=False)
+    second = forms.check_data(service, {"full_name": ""}, complete=True)
+    forms.check_data(service, {}, locale="en", complete=False)
+    assert len(built) == 2  # vi once, en once
+    # The class is shared, the forms are not: each check sees only its own data.
+    assert first.clean["full_name"] == "Nguyễn An" and "full_name" not in first.errors
+    assert "full_name" in second.errors
