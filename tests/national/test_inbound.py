@@ -262,6 +262,6 @@ def test_the_desk_finds_it_by_the_national_portals_code(app, client, db, demo):
                        query_string={"q": application.national_code, "scope": "unit"})
     assert found.status_code == 200, found.get_json()
     assert [a["id"] for a in found.get_json()] == [application.id]
-    other = client.get("/api/v1/applications", headers=headers, query_string={"q": "G99.99-999999-9999",
-                                                                               "scope": "unit"})
+    other = client.get("/api/v1/applications", headers=headers,
+                       query_string={"q": "G99.99-999999-9999", "scope": "unit"})
     assert other.get_json() == []
