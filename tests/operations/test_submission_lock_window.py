@@ -1,7 +1,8 @@
 """A submission takes its code (the day's counter row, locked to the commit; on SQLite the whole database) after
 everything it reads: what follows the counter is writing, and the one read that must see the latest row (the
-audit chain's head, and on PostgreSQL the lock on the application row that orders the chain). bench/submit.py: the window went from 6.4 to 4.1 ms in process, the full submit from 0.25x
-to 0.37x of the bare app on SQLite."""
+audit chain's head, and on PostgreSQL the lock on the application row that orders the chain).
+bench/submit.py: the window went from 6.4 to 4.1 ms in process, the full submit from 0.25x to about 0.36x of
+the bare app on SQLite."""
 import io
 
 from portal.extensions import db
