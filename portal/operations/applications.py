@@ -16,7 +16,6 @@ from ..workflows_registry import pin_workflow
 from . import Forbidden, Invalid, NotFound
 from .catalogue import definition_of
 from .routing import takes_applications
-from .codes import assign_code  # noqa: F401  (kept where callers found it)
 from .routing import workflow_for
 from .transitions import check_version, fire, touch
 
