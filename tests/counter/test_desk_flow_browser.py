@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.conftest import browser, live_server, shot  # noqa: F401  (fixtures)
+from tests.e2e.conftest import browser, browser_page, live_server, shot  # noqa: F401  (fixtures)
 from tests.factories import PASSWORD, pdf_bytes
 
 pytestmark = pytest.mark.e2e
@@ -15,13 +15,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def desktop(browser):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    try:
+    with browser_page(browser, viewport={"width": 1366, "height": 768}) as page:
         yield page
-    finally:
-        context.close()
 
 
 def _attach_scan(page):

@@ -1,6 +1,7 @@
 """End-to-end fixtures: the session's app served by werkzeug on a free local port, and Debian's Chromium
 driven by playwright (which cannot download its own browsers here)."""
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,17 +34,28 @@ def browser():
             chromium.close()
 
 
-@pytest.fixture
-def phone(browser):
-    """A page the size of a small phone (375 x 812 CSS pixels), Vietnamese."""
-    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="vi-VN")
+# A small phone: 375 x 812 CSS pixels, touch, Vietnamese.
+PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True, "locale": "vi-VN"}
+
+
+@contextmanager
+def browser_page(browser, **options):
+    """A page in a context of its own (Vietnamese unless `options` say otherwise), closed with it."""
+    context = browser.new_context(**{"locale": "vi-VN", **options})
     page = context.new_page()
     page.set_default_timeout(15000)
     try:
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page the size of a small phone (PHONE)."""
+    with browser_page(browser, **PHONE) as page:
+        yield page
 
 
 def shot(page, name):

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests.a11y.conftest import site  # noqa: F401  (the fixture, shared)
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, PHONE, browser_page
 
 SCREENS = ARTIFACTS / "pwa"
 
@@ -18,9 +18,7 @@ if os.environ.get("PWA_PORT"):
 @pytest.fixture
 def phone_context(site):  # noqa: F811
     """A fresh phone (375 x 812 CSS pixels, Vietnamese, touch): its own storage and service workers."""
-    context = site.browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
-                                       is_mobile=True, has_touch=True, locale="vi-VN",
-                                       service_workers="allow")
+    context = site.browser.new_context(**PHONE, service_workers="allow")
     try:
         yield context
     finally:
@@ -41,11 +39,5 @@ def screenshot(page, name):
 
 @pytest.fixture
 def browser_without_js(site):  # noqa: F811
-    context = site.browser.new_context(viewport={"width": 375, "height": 812}, locale="vi-VN",
-                                       java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    try:
+    with browser_page(site.browser, viewport=PHONE["viewport"], java_script_enabled=False) as page:
         yield page
-    finally:
-        context.close()

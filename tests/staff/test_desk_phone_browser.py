@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import browser, fits_the_screen, shot  # noqa: F401  (fixtures)
+from tests.e2e.conftest import browser, browser_page, fits_the_screen, shot  # noqa: F401  (fixtures)
 from tests.factories import PASSWORD, make_application
 from tests.live_server import serve
 
@@ -21,10 +21,7 @@ def desk_server(app, demo):
 
 
 def _page(browser, width, height):  # noqa: F811
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return context, page
+    return browser_page(browser, viewport={"width": width, "height": height})
 
 
 def _sign_in(page, base, email):
@@ -56,8 +53,7 @@ def _scrolled_to(page, selector):
 
 def test_on_a_phone_the_actions_are_one_tap_away(desk_server, browser, db, demo):  # noqa: F811
     application = make_application(db, demo.citizen, BIRTH, UNIT)
-    context, page = _page(browser, 375, 740)
-    try:
+    with _page(browser, 375, 740) as page:
         _sign_in(page, desk_server, staff("receiver"))
         page.goto(f"{desk_server}/can-bo/ho-so/{application.id}")
         jump = page.locator("#jump-to-actions")
@@ -71,14 +67,11 @@ def test_on_a_phone_the_actions_are_one_tap_away(desk_server, browser, db, demo)
         primary = page.locator("form[data-emphasis=primary] button[type=submit]")
         assert primary.count() == 1 and primary.inner_text() == "Tiếp nhận hồ sơ"
         assert page.locator("#confirm-refuse").is_visible()
-    finally:
-        context.close()
 
 
 def test_on_a_desktop_the_actions_sit_beside_the_file(desk_server, browser, db, demo, advance):  # noqa: F811
     application = advance(make_application(db, demo.citizen, BIRTH, UNIT), "accept", "submit_for_approval")
-    context, page = _page(browser, 1366, 768)
-    try:
+    with _page(browser, 1366, 768) as page:
         _sign_in(page, desk_server, staff("leader"))
         page.goto(f"{desk_server}/can-bo/ho-so/{application.id}")
         assert page.locator("#h-actions").count() == 1, (page.url, page.content()[:3000])
@@ -92,14 +85,11 @@ def test_on_a_desktop_the_actions_sit_beside_the_file(desk_server, browser, db, 
         with page.expect_response(re.compile(r"/xem-truoc-ket-qua$")) as preview:
             page.evaluate("(url) => fetch(url)", page.locator("#result-preview").get_attribute("href"))
         assert preview.value.status == 200 and preview.value.headers["content-type"] == "application/pdf"
-    finally:
-        context.close()
 
 
 def test_the_leader_on_a_phone(desk_server, browser, db, demo, advance):  # noqa: F811
     application = advance(make_application(db, demo.citizen, BIRTH, UNIT), "accept", "submit_for_approval")
-    context, page = _page(browser, 375, 740)
-    try:
+    with _page(browser, 375, 740) as page:
         _sign_in(page, desk_server, staff("leader"))
         page.goto(f"{desk_server}/can-bo/ho-so/{application.id}")
         page.locator("#jump-to-actions").click()
@@ -107,15 +97,12 @@ def test_the_leader_on_a_phone(desk_server, browser, db, demo, advance):  # noqa
         _scrolled_to(page, "#h-actions")
         assert fits_the_screen(page)
         shot(page, "desk-375-awaiting-approval-actions")
-    finally:
-        context.close()
 
 
 def test_with_javascript_an_unticked_refusal_asks_once_more(desk_server, browser, db, demo):  # noqa: F811
     from tests.operations.helpers import fresh
     application = make_application(db, demo.citizen, BIRTH, UNIT)
-    context, page = _page(browser, 375, 740)
-    try:
+    with _page(browser, 375, 740) as page:
         _sign_in(page, desk_server, staff("receiver"))
         page.goto(f"{desk_server}/can-bo/ho-so/{application.id}")
         form = page.locator("form[data-action=refuse]")
@@ -135,5 +122,3 @@ def test_with_javascript_an_unticked_refusal_asks_once_more(desk_server, browser
         assert page.locator("#confirm-refuse-error").count() == 0
         assert page.locator("#legal_basis-refuse-error").count() == 1
         shot(page, "desk-375-refuse-confirmed-missing-legal-basis")
-    finally:
-        context.close()
