@@ -89,6 +89,8 @@ def _note_inserts(session, _context):
 
 @event.listens_for(Session, "after_commit")
 def _inserts_kept(session):
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: the outer transaction may still roll the row back
     session.info.pop("inserted_frozen", None)
 
 

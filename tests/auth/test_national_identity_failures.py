@@ -18,6 +18,15 @@ def _nothing_happened(client, db):
         assert "_user_id" not in session
 
 
+def _change_kept_state(client, params, **changes):
+    """Changes what the portal kept in the session for this sign-in (authlib's state data)."""
+    key = f"_state_national_identity_{params['state']}"
+    with client.session_transaction() as session:
+        state = session[key]
+        state["data"].update(changes)
+        session[key] = state
+
+
 def _refused(answer, message: str):
     html = answer.get_data(as_text=True)
     assert answer.status_code == 400, html
@@ -68,11 +77,7 @@ def test_a_replayed_code_is_refused(client, db, caplog):
 def test_a_wrong_pkce_verifier_is_refused(client, db, caplog):
     params = begin(client)
     back = consent(client, params)
-    key = f"_state_national_identity_{params['state']}"
-    with client.session_transaction() as session:
-        state = session[key]
-        state["data"]["code_verifier"] = "x" * 48
-        session[key] = state
+    _change_kept_state(client, params, code_verifier="x" * 48)
     _refused(client.get(path_of(back)), "không chấp nhận yêu cầu đăng nhập")
     assert "refused: token (invalid_grant: PKCE code_verifier does not match the code_challenge)" in caplog.text
     _nothing_happened(client, db)
@@ -81,11 +86,7 @@ def test_a_wrong_pkce_verifier_is_refused(client, db, caplog):
 def test_a_wrong_nonce_in_the_session_is_refused(client, db, caplog):
     params = begin(client)
     back = consent(client, params)
-    key = f"_state_national_identity_{params['state']}"
-    with client.session_transaction() as session:
-        state = session[key]
-        state["data"]["nonce"] = "another-nonce"
-        session[key] = state
+    _change_kept_state(client, params, nonce="another-nonce")
     _refused(client.get(path_of(back)), "không hợp lệ cho cổng này")
     assert "Invalid claim: 'nonce'" in caplog.text
     _nothing_happened(client, db)
