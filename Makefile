@@ -46,7 +46,8 @@ serve: seed
 	PUBLIC_URL=$${PUBLIC_URL:-http://127.0.0.1:$(PORT)} PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'portal:create_app()'
 
 worker: install
-	$(BIN)/rq worker --with-scheduler --url "$${REDIS_URL:?set REDIS_URL}" dvc
+	$(BIN)/rq worker --with-scheduler --maintenance-interval 60 --worker-ttl 75 \
+	  --url "$${REDIS_URL:?set REDIS_URL}" dvc
 
 test: install system-deps node-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

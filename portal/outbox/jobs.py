@@ -4,14 +4,20 @@ attempt is queued again for its retry time (`rq worker --with-scheduler`, what `
 sweep, repeated every SWEEP_SECONDS, picks up whatever is due without a request (retries whose job was
 lost, claims of a killed sender that expired, messages written while Redis was down).
 
-The sweep keeps itself going: each run queues the next one and refreshes a mark in Redis, so there is one
-chain; `ensure_sweep` (called with every commit that queues, and by `flask outbox schedule`) starts
-the chain again when a killed worker broke it.
+The sweep keeps itself going: each run queues the next one before it starts its work and refreshes a mark
+in Redis, so there is one chain and a worker killed mid-sweep does not end it; `ensure_sweep` (called with
+every commit that queues, and by `flask outbox schedule`) starts the chain again if it was lost anyway.
+
+A send job whose worker was killed is handed back by RQ (the worker's own check when only its work horse
+died, or another worker's clean-up of the started registry when both did) and runs again once the lease of
+the messages it held has run out: on a quiet portal nothing waits for the next sweep or a next commit.
 
 Jobs run in a worker with no Flask app: each process creates the portal once and keeps it."""
 import logging
 import time
 from datetime import timedelta
+
+from rq import Retry
 
 from ..notifications.jobs import QUEUE_NAME, queue
 from ..notifications.jobs import redis_url as _redis_url
@@ -29,6 +35,7 @@ WAITING = "dvc:outbox:waiting"
 WAITING_TTL = 120
 MAX_WAITING = 4
 DRAIN_BUDGET = 30  # seconds a send job goes on with other due messages
+SEND_RETRIES = 3  # a killed (or failed) send job runs again, each time after the messages' lease
 _worker_app = None
 _sweep_checked_at = 0.0
 
@@ -51,7 +58,7 @@ def schedule_send(message_ids: list[int]) -> None:
         if waiting > MAX_WAITING:
             q.connection.decr(WAITING)
         else:
-            q.enqueue(send_job, list(message_ids), job_timeout=600, result_ttl=300)
+            q.enqueue(send_job, list(message_ids), job_timeout=600, result_ttl=300, retry=_send_retry())
         ensure_sweep()
     except Exception:
         log.exception("outbox: could not queue messages %s; they stay pending for the sweep", message_ids)
@@ -62,9 +69,16 @@ def retry_later(message_id: int, wait: timedelta) -> None:
     if not url:
         return  # inline: `flask outbox send` (or the next request of the same ordering key) retries it
     try:
-        queue(url).enqueue_in(wait, send_job, [message_id], job_timeout=600, result_ttl=300)
+        queue(url).enqueue_in(wait, send_job, [message_id], job_timeout=600, result_ttl=300,
+                              retry=_send_retry())
     except Exception:
         log.exception("outbox: could not schedule the retry of message #%s; the sweep will", message_id)
+
+
+def _send_retry() -> Retry:
+    """Once the claims of a killed job's sender have run out, its messages can be taken again."""
+    from .sender import lease
+    return Retry(max=SEND_RETRIES, interval=int(lease().total_seconds()) + 1)
 
 
 def ensure_sweep(force: bool = False) -> bool:
@@ -132,12 +146,10 @@ def sweep_job() -> dict:
     from .sender import send_due
     app = worker_app()
     with app.app_context():
-        try:
-            outcome = send_due(budget_seconds=SWEEP_BUDGET)
-            if outcome.more:
-                schedule_send([])  # a backlog: send jobs go on with it
-        finally:
-            _next_sweep(app.config["REDIS_URL"])  # the next sweep, whatever happened to this one
+        _next_sweep(app.config["REDIS_URL"])  # first: a sweep killed midway leaves its successor queued
+        outcome = send_due(budget_seconds=SWEEP_BUDGET)
+        if outcome.more:
+            schedule_send([])  # a backlog: send jobs go on with it
     if outcome:
         log.info("outbox sweep: %s sent, %s to retry, %s failed", outcome.sent, outcome.retried, outcome.failed)
     return vars(outcome)

@@ -1,14 +1,23 @@
 """With REDIS_URL set the outbox is delivered by RQ workers: a job per commit, a retry scheduled for its
 back-off time, and a sweep that repeats itself. Needs REDIS_URL_FOR_TESTS (the database is flushed)."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 
 from portal.outbox import put
+from portal.outbox.models import OutboxMessage
 from tests.outbox import destinations
 from tests.outbox.conftest import make_due, rows
-from tests.redis_support import needs_redis
+from tests.redis_support import REDIS_URL, needs_redis
 
 pytestmark = needs_redis
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -67,3 +76,53 @@ def test_without_redis_the_messages_wait_for_the_sweep(app, db, redis_queue, mon
     assert [m.state for m in rows(db, "test-local")] == ["pending"]
     monkeypatch.setitem(app.config, "REDIS_URL", "")
     assert send_due().sent == 1
+
+
+def test_a_sweep_queues_its_successor_before_its_work(app, db, redis_queue, monkeypatch):
+    """A worker killed in the middle of a sweep must not end the chain: nothing else would restart it on a
+    portal where nobody commits."""
+    from portal.outbox import jobs, sender
+    seen = []
+
+    def killed_midway(**_):
+        seen.append(scheduled(redis_queue))
+        raise SystemExit("the work horse dies here")
+
+    monkeypatch.setattr(sender, "send_due", killed_midway)
+    with pytest.raises(SystemExit):
+        jobs.sweep_job()
+    assert seen == [["portal.outbox.jobs.sweep_job"]]
+    assert redis_queue.connection.ttl(jobs.SWEEP_MARK) > jobs.SWEEP_SECONDS
+
+
+def test_a_send_job_whose_worker_was_killed_runs_again_after_the_lease(app, db, redis_queue, receiver,
+                                                                       monkeypatch, tmp_path):
+    """A real `rq worker` whose work horse is SIGKILLed after delivering, before recording; the job comes back
+    once the lease has run out, with no commit and no sweep, and the receiver keeps one copy."""
+    monkeypatch.setitem(app.config, "OUTBOX_LEASE_SECONDS", 1)
+    db.session.add(OutboxMessage(destination="test-crash", key="k-rq-crash", ordering_key="HS-8",
+                                 payload={"n": 8}, state="pending", attempts=0))
+    db.session.commit()
+    [row] = rows(db, "test-crash")
+    from portal.outbox.jobs import schedule_send
+    schedule_send([row.id])
+    env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=REDIS_URL,
+               INSTANCE_PATH=str(tmp_path / "worker"), OUTBOX_TEST_DIE="1", OUTBOX_LEASE_SECONDS="1",
+               PUBLIC_URL="http://localhost")
+    rq = Path(sys.executable).with_name("rq")
+    done = subprocess.run([str(rq), "worker", "--url", REDIS_URL, "--burst", "--config", "tests.outbox.rq_settings",
+                           "dvc"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said[-2000:]
+    assert f"signal {signal.SIGKILL.value}" in said  # the horse died ...
+    assert receiver.seen == ["k-rq-crash"]  # ... after delivering
+    [row] = rows(db, "test-crash")
+    assert row.state == "pending" and row.claimed_until is not None
+    assert len(redis_queue.failed_job_registry) == 0
+    assert "portal.outbox.jobs.send_job" in scheduled(redis_queue)  # handed back, for after the lease
+    time.sleep(2.2)
+    from rq import SimpleWorker
+    SimpleWorker([redis_queue], connection=redis_queue.connection).work(burst=True, with_scheduler=True)
+    [row] = rows(db, "test-crash")
+    assert row.state == "sent"
+    assert receiver.seen == ["k-rq-crash", "k-rq-crash"] and list(receiver.kept) == ["k-rq-crash"]
