@@ -174,8 +174,9 @@ def drain_jobs(redis_url, deadline: float) -> dict:
         by_function[job.func_name] = by_function.get(job.func_name, 0) + 1
     failed = [job for job in queue.job_class.fetch_many(FailedJobRegistry(queue=queue).get_job_ids(),
                                                         connection=connection) if job]
-    # The job the SIGKILLed worker was running is failed by RQ as abandoned; its messages are the outbox's,
-    # whose lease runs out and whose sweep delivers them again (check_jobs then counts them delivered once).
+    # A send job the SIGKILLed worker was running is handed back and runs again; a sweep it was running is
+    # failed as abandoned (its successor was queued first). Either way the messages are the outbox's, delivered
+    # once their lease has run out (check_jobs then counts them delivered once).
     abandoned = [job for job in failed if "AbandonedJobError" in (job.exc_info or "")]
     return {"queued": queue.count, "started": len(started.get_job_ids()), "retries": retries_waiting(queue),
             "failed": len(failed) - len(abandoned), "abandoned_by_the_killed_worker": len(abandoned),
