@@ -64,7 +64,9 @@ def prefill(definition, user) -> dict:
 
 
 def resolve_unit(service: Service, unit_slug: str) -> Unit:
-    unit = db.session.execute(select(Unit).where(Unit.slug == unit_slug)).scalar_one_or_none()
+    # With its parent and grandparent (commune, district, province): routing walks up the tree next.
+    unit = db.session.execute(select(Unit).where(Unit.slug == unit_slug).options(
+        joinedload(Unit.parent).joinedload(Unit.parent))).scalar_one_or_none()
     if unit is None or not takes_applications(service.current, unit):
         message = "Vui lòng chọn nơi nộp hồ sơ trong danh sách."
         raise Invalid(message, errors={"unit": [message]})

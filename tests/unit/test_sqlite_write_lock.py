@@ -6,7 +6,7 @@ import sqlite3
 import threading
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session
 
 from portal import sqlite_write_lock
@@ -14,8 +14,16 @@ from portal import sqlite_write_lock
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'w.db'}", connect_args={"timeout": 0.3})
+    engine = create_engine(f"sqlite:///{tmp_path / 'w.db'}")
+
+    @event.listens_for(engine, "connect")
+    def _short_busy_timeout(dbapi_connection, _record):
+        # After the portal's own pragmas (10 s): SQLite's busy handler gives up in 0.3 s here, so a writer
+        # that waits longer than that waits on the lock file, not in SQLite.
+        dbapi_connection.execute("PRAGMA busy_timeout=300")
+
     with engine.begin() as connection:
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 300
         connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, who TEXT)"))
     yield engine
     engine.dispose()
