@@ -114,6 +114,7 @@ def create_app() -> Flask:
     folder, engine = _folder_and_engine()
     session = scoped_session(sessionmaker(bind=engine))
     app = Flask(__name__)
+    app.close_connections = engine.dispose  # as the portal's, for gunicorn.conf.py's worker_exit
 
     @app.teardown_appcontext
     def _end(_error):

@@ -67,6 +67,7 @@ def create_app(config=None):
     install_proxy_fix(app)
     check_workflows(app)
     _fresh_connections_after_fork(app)
+    _close_connections_on_exit(app)
     return app
 
 
@@ -83,6 +84,19 @@ def _fresh_connections_after_fork(app):
                 for engine in db.engines.values():
                     engine.dispose(close=False)
     os.register_at_fork(after_in_child=drop_inherited_pools)
+
+
+def _close_connections_on_exit(app):
+    """What a server worker that is done closes before it leaves (gunicorn.conf.py, worker_exit)."""
+    app_ref = weakref.ref(app)
+
+    def close_connections():
+        app = app_ref()
+        if app is not None:
+            with app.app_context():
+                for engine in db.engines.values():
+                    engine.dispose()
+    app.close_connections = close_connections
 
 
 def check_workflows(app):

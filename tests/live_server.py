@@ -1,9 +1,11 @@
 """The portal served over real HTTP in a thread, for what crosses a network: the sandbox gateway calls the
 merchant's IPN URL server to server."""
 import os
+import socket
 import subprocess
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -53,3 +55,43 @@ def limited_portal(app, tmp_path, **settings):
         process.wait(timeout=10)
         process.stdout.close()
         process.stderr.close()
+
+
+GUNICORN_PORTS = range(5880, 5900)
+
+
+def _free_gunicorn_port() -> int:
+    import pytest
+    for port in GUNICORN_PORTS:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    pytest.skip("no free port in 5880-5899")
+
+
+@contextmanager
+def gunicorn_portal(app, tmp_path, **settings):
+    """The portal under gunicorn (gunicorn.conf.py, as `make serve` runs it) on the test database and a port of
+    5880-5899, once the port is bound; yields (port, process). `settings` are environment variables. The
+    process's standard error (gunicorn's log) is in tmp_path/gunicorn.log once the block ends."""
+    port = _free_gunicorn_port()
+    env = dict(os.environ, INSTANCE_PATH=str(tmp_path / "instance"),
+               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL="", GUNICORN_WORKERS="1",
+               PORT=str(port), GUNICORN_ACCESS_LOG=str(tmp_path / "access.log"), **settings)
+    with open(tmp_path / "gunicorn.log", "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+                                    "portal:create_app()"], cwd=PROJECT, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=log)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                with socket.socket() as probe:
+                    if probe.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()[-3000:]
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+            yield port, process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)

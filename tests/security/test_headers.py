@@ -3,21 +3,13 @@ script, style attribute or event handler in any template), HSTS when secure, Per
 on what a signed-in person sees, and a Server header without versions, under the development server and
 under gunicorn (`make serve`)."""
 import http.client
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import pytest
-
 from tests.factories import login
-from tests.live_server import serve
+from tests.live_server import gunicorn_portal, serve
 
 PROJECT = Path(__file__).resolve().parents[2]
-GUNICORN_PORTS = range(5880, 5900)
 
 
 def test_pages_carry_a_strict_policy(client, demo):
@@ -99,34 +91,8 @@ def test_the_development_server_names_no_version(app, demo):
         assert _server_header(base) == "dvc-portal"
 
 
-def _free_port() -> int:
-    for port in GUNICORN_PORTS:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    pytest.skip("no free port in 5880-5899")
-
-
 def test_gunicorn_serves_the_portal_and_names_no_version(app, demo, tmp_path):
-    port = _free_port()
-    env = dict(os.environ, INSTANCE_PATH=str(tmp_path / "instance"),
-               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL="", GUNICORN_WORKERS="1",
-               PORT=str(port), GUNICORN_ACCESS_LOG=str(tmp_path / "access.log"))
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "portal:create_app()"],
-                               cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert process.poll() is None, process.stderr.read().decode()[-3000:]
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
+    with gunicorn_portal(app, tmp_path) as (port, _process):
         # The port is bound before the worker has loaded the portal: on a busy machine that takes a while.
         assert _server_header(f"http://127.0.0.1:{port}", timeout=180) == "dvc-portal"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        process.stderr.close()
     assert '"GET / HTTP/1.1" 200' in (tmp_path / "access.log").read_text()

@@ -1,6 +1,8 @@
 """The production server's settings: gunicorn.conf.py takes its workers from the CPU count and names no
 version; forwarded headers are believed only when PROXY_FIX_X_FOR says how many proxies are in front."""
+import http.client
 import multiprocessing
+import os
 import runpy
 from pathlib import Path
 
@@ -8,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from portal import create_app
+from tests.live_server import gunicorn_portal
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -54,3 +57,31 @@ def test_forwarded_headers_are_believed_behind_a_configured_proxy(tmp_path):
     assert _remote_addr(app, FORWARDED) == ("203.0.113.7", "https")
     # One proxy: only the address it added counts, not what the client wrote before it.
     assert _remote_addr(create_app(behind_proxy), {"X-Forwarded-For": "1.2.3.4, 203.0.113.7"})[0] == "203.0.113.7"
+
+
+SITE_EXIT_MARK = """import atexit, os, pathlib
+atexit.register(lambda: (pathlib.Path(os.environ["EXIT_MARKS"]) / str(os.getpid())).touch())
+"""
+
+
+def test_a_recycled_worker_leaves_at_once_with_its_log_written(app, demo, tmp_path):
+    """gunicorn.conf.py's worker_exit: a worker recycled after max_requests closes its connections, flushes its
+    log and leaves without the interpreter's teardown (which took half a second while no replacement was
+    forked). Every Python process here marks its exit through atexit, which the teardown runs: only the master
+    may leave a mark."""
+    site, marks = tmp_path / "site", tmp_path / "marks"
+    site.mkdir(), marks.mkdir()
+    (site / "sitecustomize.py").write_text(SITE_EXIT_MARK)
+    settings = {"GUNICORN_MAX_REQUESTS": "2", "GUNICORN_MAX_REQUESTS_JITTER": "0", "EXIT_MARKS": str(marks),
+                "PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))}
+    with gunicorn_portal(app, tmp_path, **settings) as (port, master):
+        for _ in range(6):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=180)
+            connection.request("GET", "/dang-nhap")
+            assert connection.getresponse().status == 200
+            connection.close()
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert log.count("Autorestarting worker after current request") == 3
+    assert "Exception during worker exit" not in log and "Traceback" not in log
+    assert (tmp_path / "access.log").read_text().count('"GET /dang-nhap HTTP/1.1" 200') == 6
+    assert sorted(int(mark.name) for mark in marks.iterdir()) == [master.pid]
