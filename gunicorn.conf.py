@@ -54,7 +54,6 @@ if os.environ.get("GUNICORN_CONTROL_SOCKET"):
 control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
 
 
-
 def worker_exit(server, worker):
     """A worker that booted and is done (recycled after max_requests, or stopped) leaves at once: its app's
     connections closed (`close_connections`, set by portal.create_app) and the logs flushed, then out without
