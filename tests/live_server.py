@@ -9,6 +9,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from werkzeug.serving import make_server
 
 
@@ -61,7 +62,6 @@ GUNICORN_PORTS = range(5880, 5900)
 
 
 def _free_gunicorn_port() -> int:
-    import pytest
     for port in GUNICORN_PORTS:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) != 0:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.outbox import put
+from portal.outbox import jobs, put
 from portal.outbox.models import OutboxMessage
 from tests.outbox import destinations
 from tests.outbox.conftest import make_due, rows
@@ -22,14 +22,13 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def redis_queue(redis_queue, monkeypatch):
-    from portal.outbox import jobs
     monkeypatch.setattr(jobs, "_sweep_checked_at", 0.0)  # each test sees the sweep started anew
     return redis_queue
 
 
-def work(rq_queue):
+def work(rq_queue, with_scheduler=False):
     from rq import SimpleWorker
-    SimpleWorker([rq_queue], connection=rq_queue.connection).work(burst=True)
+    SimpleWorker([rq_queue], connection=rq_queue.connection).work(burst=True, with_scheduler=with_scheduler)
 
 
 def scheduled(rq_queue) -> list[str]:
@@ -81,7 +80,7 @@ def test_without_redis_the_messages_wait_for_the_sweep(app, db, redis_queue, mon
 def test_a_sweep_queues_its_successor_before_its_work(app, db, redis_queue, monkeypatch):
     """A worker killed in the middle of a sweep must not end the chain: nothing else would restart it on a
     portal where nobody commits."""
-    from portal.outbox import jobs, sender
+    from portal.outbox import sender
     seen = []
 
     def killed_midway(**_):
@@ -104,8 +103,7 @@ def test_a_send_job_whose_worker_was_killed_runs_again_after_the_lease(app, db, 
                                  payload={"n": 8}, state="pending", attempts=0))
     db.session.commit()
     [row] = rows(db, "test-crash")
-    from portal.outbox.jobs import schedule_send
-    schedule_send([row.id])
+    jobs.schedule_send([row.id])
     env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=REDIS_URL,
                INSTANCE_PATH=str(tmp_path / "worker"), OUTBOX_TEST_DIE="1", OUTBOX_LEASE_SECONDS="1",
                PUBLIC_URL="http://localhost")
@@ -121,8 +119,7 @@ def test_a_send_job_whose_worker_was_killed_runs_again_after_the_lease(app, db, 
     assert len(redis_queue.failed_job_registry) == 0
     assert "portal.outbox.jobs.send_job" in scheduled(redis_queue)  # handed back, for after the lease
     time.sleep(2.2)
-    from rq import SimpleWorker
-    SimpleWorker([redis_queue], connection=redis_queue.connection).work(burst=True, with_scheduler=True)
+    work(redis_queue, with_scheduler=True)  # the scheduler queues the retry that is due
     [row] = rows(db, "test-crash")
     assert row.state == "sent"
     assert receiver.seen == ["k-rq-crash", "k-rq-crash"] and list(receiver.kept) == ["k-rq-crash"]
