@@ -2,7 +2,7 @@
 import unicodedata
 from collections import Counter as Tally
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.engine import Facts, NotAllowed
@@ -53,13 +53,10 @@ def facts_for(application) -> Facts:
 
 def _facts_for(application) -> Facts:
     fired, fired_here = Tally(), Tally()
-    if application.id:
-        for action, unit_id, count in db.session.execute(
-                select(Event.action, Event.unit_id, func.count()).where(Event.application_id == application.id)
-                .group_by(Event.action, Event.unit_id)).all():
-            fired[action] += count
-            if unit_id == application.current_unit_id:  # the agency holding it now (once_per_unit)
-                fired_here[action] += count
+    for action, unit_id, count in _fired(application):
+        fired[action] += count
+        if unit_id == application.current_unit_id:  # the agency holding it now (once_per_unit)
+            fired_here[action] += count
     calendar = current_calendar()
     days_left = (calendar.working_days_left(vn_today(), application.due_date)
                  if application.due_date else None)
@@ -71,6 +68,19 @@ def _facts_for(application) -> Facts:
         working_days_left=days_left,
         fired_here=dict(fired_here),
     )
+
+
+def _fired(application) -> list[tuple[str, int | None, int]]:
+    """(action, unit, count) of the events written so far. When this transaction has read the history already
+    (the national portal's observer does, before every transition), it is counted from there."""
+    if not application.id:
+        return []
+    if "events" in inspect(application).dict:
+        tally = Tally((e.action, e.unit_id) for e in application.events if e.id is not None)
+        return [(action, unit_id, count) for (action, unit_id), count in tally.items()]
+    return db.session.execute(
+        select(Event.action, Event.unit_id, func.count()).where(Event.application_id == application.id)
+        .group_by(Event.action, Event.unit_id)).all()
 
 
 def touch(application, now=None):
@@ -130,6 +140,8 @@ def _fire(application, action, actor, *, note, inputs, expected_version, details
         if not (fills_at_counter(actor, application) or submits_from_national_portal(actor, application)):
             raise Forbidden(N_("Bạn không có quyền thao tác trên hồ sơ này."), code="wrong_role")
         decide_as, relations = "citizen", relations | {"applicant"}
+    # Before any change: the observers keep the application as it was (and read its history once, for the facts)
+    finish_observers = watch(application)
     try:
         decision = workflow.decide(application.state, action, decide_as, relations,
                                    facts_for(application), inputs)
@@ -142,7 +154,6 @@ def _fire(application, action, actor, *, note, inputs, expected_version, details
         raise Invalid(refusal.message, code=refusal.code) from None
     now = utcnow()
     calendar = current_calendar()
-    finish_observers = watch(application)  # before any change: the observers keep the application as it was
     if action == "submit" and application.code is None:
         assign_code(application)  # the counter's row stays locked to the commit: taken after every read above
     acting_unit = actor.unit_id if (actor is not None and is_staff(actor)) else application.current_unit_id

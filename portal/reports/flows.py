@@ -110,18 +110,29 @@ def apply(delta: Counter):
     """Adds `delta` (positive or negative counts) to the table, inside the caller's transaction. An upsert,
     so two first submissions of the day do not collide; keys in a fixed order, so two transactions never
     wait for each other's rows in opposite orders."""
-    table = ReportFlow.__table__
+    rows = [{"unit_id": unit_id, "service_id": service_id, "day": day, "kind": kind, "count": count}
+            for (unit_id, service_id, day, kind), count in sorted(delta.items(), key=lambda item: item[0])
+            if count]
+    if not rows:
+        return
     session = db.session
-    insert = _INSERTS[session.get_bind().dialect.name]
     with session.no_autoflush:
-        for (unit_id, service_id, day, kind), count in sorted(delta.items(), key=lambda item: item[0]):
-            if not count:
-                continue
-            statement = insert(table).values(unit_id=unit_id, service_id=service_id, day=day, kind=kind,
-                                             count=count)
-            session.execute(statement.on_conflict_do_update(
-                index_elements=["unit_id", "service_id", "day", "kind"],
-                set_={"count": table.c.count + statement.excluded.count}))
+        session.execute(_upsert(session.get_bind().dialect.name), rows)  # locked in the order above
+
+
+_UPSERTS = {}
+
+
+def _upsert(dialect: str):
+    """The upsert of one flow, built once per dialect: building a statement costs more than running it."""
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        table = ReportFlow.__table__
+        insert = _INSERTS[dialect](table)
+        statement = _UPSERTS[dialect] = insert.on_conflict_do_update(
+            index_elements=["unit_id", "service_id", "day", "kind"],
+            set_={"count": table.c.count + insert.excluded.count})
+    return statement
 
 
 class Tracker:
