@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from functools import cache
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -120,19 +121,13 @@ def apply(delta: Counter):
         session.execute(_upsert(session.get_bind().dialect.name), rows)  # locked in the order above
 
 
-_UPSERTS = {}
-
-
+@cache
 def _upsert(dialect: str):
     """The upsert of one flow, built once per dialect: building a statement costs more than running it."""
-    statement = _UPSERTS.get(dialect)
-    if statement is None:
-        table = ReportFlow.__table__
-        insert = _INSERTS[dialect](table)
-        statement = _UPSERTS[dialect] = insert.on_conflict_do_update(
-            index_elements=["unit_id", "service_id", "day", "kind"],
-            set_={"count": table.c.count + insert.excluded.count})
-    return statement
+    table = ReportFlow.__table__
+    insert = _INSERTS[dialect](table)
+    return insert.on_conflict_do_update(index_elements=["unit_id", "service_id", "day", "kind"],
+                                        set_={"count": table.c.count + insert.excluded.count})
 
 
 class Tracker:
