@@ -4,6 +4,7 @@ carries beside its Vietnamese one, and the Jinja filters the citizen pages use f
 Vietnamese is the source language of every message (msgid); `portal/translations/en` holds the English.
 Texts that other modules keep as plain Vietnamese constants are marked here with `N_` so that
 `make translations` extracts them, and pages translate them with the `translated` filter."""
+import functools
 import re
 from datetime import date, datetime
 
@@ -87,8 +88,36 @@ ENGINE_PATTERNS = (
     N_("Vui lòng nhập nội dung (lý do) cho thao tác «%(label)s»."),
     N_("Vui lòng nhập đủ thông tin cho thao tác «%(label)s»."),
 )
-_PATTERNS = [(re.compile(re.escape(p).replace(re.escape("%(label)s"), "(?P<label>.+?)")
-                         .replace(re.escape("%(state)s"), "(?P<state>.+?)") + r"\Z"), p) for p in ENGINE_PATTERNS]
+
+# Refusals that name a value (a unit, a limit, a workflow) are Vietnamese texts with %(name)s placeholders,
+# filled in where they are raised. Each module registers its own with `pattern`, so that `translated` can
+# recognise the filled-in text and give the English with the same values.
+_REGISTERED: list[str] = list(ENGINE_PATTERNS)
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def pattern(text: str) -> str:
+    """Registers `text`, a Vietnamese message with %(name)s placeholders, and returns it unchanged. Write
+    `TOO_LONG = pattern(N_("… %(max)s …"))` (N_ for extraction) and raise `TOO_LONG % {"max": 40}`."""
+    if text not in _REGISTERED:
+        _REGISTERED.append(text)
+        _compiled.cache_clear()
+    return text
+
+
+def registered_patterns() -> tuple[str, ...]:
+    return tuple(_REGISTERED)
+
+
+def _regex(text: str) -> re.Pattern:
+    parts = _PLACEHOLDER.split(text)  # literal, name, literal, name, …, literal
+    return re.compile("".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+                              for index, part in enumerate(parts)) + r"\Z", re.S)
+
+
+@functools.cache
+def _compiled() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((_regex(text), text) for text in _REGISTERED)
 
 
 def _workflow_label_en(label: str) -> str:
@@ -105,16 +134,23 @@ def _workflow_label_en(label: str) -> str:
 
 
 def _translated_pattern(text: str) -> str:
-    for regex, pattern in _PATTERNS:
+    for regex, vietnamese in _compiled():
         found = regex.match(text)
         if found:
-            english = gettext(pattern)
-            if english == pattern:
+            english = gettext(vietnamese)
+            if english == vietnamese:
                 return text
-            return english.replace("%(label)s", _workflow_label_en(found.group("label"))).replace(
-                "%(state)s", _workflow_label_en(found.groupdict().get("state") or ""))
+            # Workflow labels by the workflows' English; other values (a limit, a unit's name, a level)
+            # through the catalogue, which leaves a proper name as it is.
+            return _PLACEHOLDER.sub(lambda m: _english_value(m.group(1), found.group(m.group(1))), english)
     # A workflow's own label (a state or an action, shown by a page that got it in Vietnamese).
     return _workflow_label_en(text)
+
+
+def _english_value(name: str, value: str) -> str:
+    if not value:
+        return value  # gettext("") would be the catalogue's header
+    return _workflow_label_en(value) if name in ("label", "state") else gettext(value)
 
 
 def current_language() -> str:

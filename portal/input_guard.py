@@ -15,8 +15,10 @@ import re
 from flask import abort, request
 from werkzeug.datastructures import ImmutableMultiDict
 
-MESSAGE = "Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL)."
-DEPTH_MESSAGE = "Dữ liệu JSON lồng nhau quá sâu."
+from .i18n import N_
+
+MESSAGE = N_("Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL).")
+DEPTH_MESSAGE = N_("Dữ liệu JSON lồng nhau quá sâu.")
 MAX_JSON_DEPTH = 32
 # The payment gateway's callback answers in its own protocol whatever it is sent (a forged call gets 97).
 PROTOCOL_ENDPOINTS = {"payments.vnpay_ipn"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import filetype
 from flask import current_app
 
-from .i18n import N_
+from .i18n import N_, pattern
 from .extensions import db
 from .input_guard import clean_text
 from .upload_checks import check_content
@@ -18,6 +18,7 @@ from .unit_of_work import track_new_file
 
 ALLOWED_UPLOADS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 _DIRS = {"uploads": "UPLOAD_DIR", "documents": "DOCUMENT_DIR"}
+TOO_LARGE = pattern(N_("Tệp vượt quá dung lượng cho phép (%(size)s MB)."))
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def check_upload(stream, filename: str | None) -> CheckedUpload:
     limit = int(float(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise TooLarge(f"Tệp vượt quá dung lượng cho phép ({current_app.config['MAX_UPLOAD_MB']} MB).")
+        raise TooLarge(TOO_LARGE % {"size": current_app.config["MAX_UPLOAD_MB"]})
     if not data:
         raise Invalid(N_("Tệp rỗng, vui lòng chọn lại tệp."), code="empty_file")
     kind = filetype.guess(data)

@@ -30,16 +30,16 @@ def overrides(year: int | None = None) -> list[CalendarOverride]:
 def add_override(actor, day: date, kind: str, note: str = "") -> CalendarOverride:
     errors = {}
     if kind not in KINDS:
-        errors["kind"] = ["Loại ngày không hợp lệ."]
+        errors["kind"] = [N_("Loại ngày không hợp lệ.")]
     if db.session.execute(select(CalendarOverride.id).where(CalendarOverride.day == day)).first():
-        errors["day"] = ["Ngày này đã có điều chỉnh; hãy xóa điều chỉnh cũ trước."]
+        errors["day"] = [N_("Ngày này đã có điều chỉnh; hãy xóa điều chỉnh cũ trước.")]
     if not errors:
         forget_calendar()
         working = current_calendar().is_working_day(day)
         if kind == "off" and not working:
-            errors["day"] = ["Ngày này vốn đã là ngày nghỉ."]
+            errors["day"] = [N_("Ngày này vốn đã là ngày nghỉ.")]
         if kind == "work" and working:
-            errors["day"] = ["Ngày này vốn đã là ngày làm việc."]
+            errors["day"] = [N_("Ngày này vốn đã là ngày làm việc.")]
     if errors:
         raise Invalid(N_("Không thể thêm điều chỉnh lịch."), errors=errors)
     row = CalendarOverride(day=day, kind=kind, note=unicodedata.normalize("NFC", (note or "").strip())[:200],

@@ -10,14 +10,18 @@ from services import ServiceError
 from services.forms import build_form_class
 from services.loader import load_text, to_toml
 
-from ..i18n import N_
+from ..i18n import N_, pattern
 from ..documents.render import template_exists
 from ..extensions import db
 from ..models import Application, Service
 from ..operations import Invalid
-from ..operations.catalogue import definition_of, publish
+from ..operations.catalogue import NO_WORKFLOW, definition_of, publish
 from ..workflows_registry import all_workflows
 from .units import audit, terminal_states
+
+SLUG_KEPT = pattern(N_("slug: phải giữ nguyên là '%(slug)s' (muốn tạo thủ tục mới, hãy dùng chức năng nhập tệp)"))
+UNKNOWN_WORKFLOW = pattern(N_("workflow: không có quy trình '%(workflow)s' (có: %(known)s)"))
+UNKNOWN_TEMPLATE = pattern(N_("result.template: không có mẫu văn bản '%(template)s'"))
 
 MAX_TOML_BYTES = 256 * 1024
 
@@ -37,18 +41,17 @@ def parse_definition(text: str, *, expected_slug: str | None = None):
                       errors={"toml": [f"{exc.key}: {exc.reason}"]}) from None
     problems = []
     if expected_slug and definition.slug != expected_slug:
-        problems.append(f"slug: phải giữ nguyên là {expected_slug!r} "
-                        "(muốn tạo thủ tục mới, hãy dùng chức năng nhập tệp)")
+        problems.append(SLUG_KEPT % {"slug": expected_slug})
     if definition.workflow not in all_workflows():
         known = ", ".join(sorted(all_workflows()))
-        problems.append(f"workflow: không có quy trình {definition.workflow!r} (có: {known})")
+        problems.append(UNKNOWN_WORKFLOW % {"workflow": definition.workflow, "known": known})
     template = definition.result.get("template")  # none: the generic result under result.title
     if template is not None and not template_exists(template):
-        problems.append(f"result.template: không có mẫu văn bản {template!r}")
+        problems.append(UNKNOWN_TEMPLATE % {"template": template})
     for key in ("local_workflow", "transfer_workflow"):
         name = getattr(definition, key)
         if name is not None and name not in all_workflows():
-            problems.append(f"{key}: không có quy trình {name!r}")
+            problems.append(NO_WORKFLOW % {"key": key, "workflow": name})
     if problems:
         raise Invalid(N_("Định nghĩa thủ tục chưa hợp lệ."), errors={"toml": problems})
     return definition

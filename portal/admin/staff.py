@@ -34,11 +34,11 @@ def temporary_password() -> str:
 def _check_role_unit(role, unit) -> dict:
     errors = {}
     if role not in STAFF_ROLES:
-        errors["role"] = ["Vai trò không hợp lệ."]
+        errors["role"] = [N_("Vai trò không hợp lệ.")]
     if unit is None:
-        errors["unit"] = ["Vui lòng chọn đơn vị công tác."]
+        errors["unit"] = [N_("Vui lòng chọn đơn vị công tác.")]
     elif not unit.active:
-        errors["unit"] = ["Đơn vị này đã ngừng hoạt động."]
+        errors["unit"] = [N_("Đơn vị này đã ngừng hoạt động.")]
     return errors
 
 
@@ -51,7 +51,7 @@ def create_staff(actor, *, email, full_name, role, unit, title="", phone="") -> 
         errors["email"] = ["Email không hợp lệ."]
     else:
         if db.session.execute(select(User.id).where(User.email == email)).first():
-            errors["email"] = ["Email này đã được dùng cho tài khoản khác."]
+            errors["email"] = [N_("Email này đã được dùng cho tài khoản khác.")]
     full_name = _nfc(full_name)
     if not full_name:
         errors["full_name"] = ["Vui lòng nhập họ và tên."]

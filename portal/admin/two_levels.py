@@ -23,13 +23,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
-from ..i18n import N_
+from ..i18n import N_, pattern
 from ..extensions import db
 from ..models import Application, Service, ServiceVersion, Unit, User
 from ..operations import Invalid
 from ..operations import routing
 from ..reports.flows import rebuild as rebuild_flows
 from .units import _open_applications, _relocate, audit
+
+NO_COMMUNES = pattern(N_("%(district)s không có đơn vị cấp xã nào để tiếp nhận hồ sơ và cán bộ."))
+CHOOSE_SUCCESSOR = pattern(N_("Hãy chọn một xã, phường của %(district)s."))
 
 
 @dataclass
@@ -101,7 +104,7 @@ def plan_two_levels(province: Unit, successors: dict[str, str] | None = None) ->
     districts = sorted((u for u in province.children if u.level == "district" and u.active),
                        key=lambda u: u.name)
     if not districts:
-        message = "Tỉnh này không còn đơn vị cấp huyện nào đang hoạt động."
+        message = N_("Tỉnh này không còn đơn vị cấp huyện nào đang hoạt động.")
         raise Invalid(message, errors={"unit": [message]})
     chosen = successors or {}
     picked: dict[int, Unit] = {}
@@ -109,12 +112,12 @@ def plan_two_levels(province: Unit, successors: dict[str, str] | None = None) ->
     for district in districts:
         own = _communes_of(district)
         if not own:
-            message = f"{district.name} không có đơn vị cấp xã nào để tiếp nhận hồ sơ và cán bộ."
+            message = NO_COMMUNES % {"district": district.name}
             raise Invalid(message, errors={f"successor-{district.slug}": [message]})
         wanted = chosen.get(district.slug)
         successor = next((c for c in own if c.slug == wanted), None) if wanted else own[0]
         if successor is None:
-            message = f"Hãy chọn một xã, phường của {district.name}."
+            message = CHOOSE_SUCCESSOR % {"district": district.name}
             raise Invalid(message, errors={f"successor-{district.slug}": [message]})
         picked[district.id] = successor
         communes.extend(own)

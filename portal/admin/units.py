@@ -66,22 +66,22 @@ def tree() -> list[tuple[Unit, int]]:
 def _check(slug, code, name, short_name, level, parent, editing: Unit | None = None) -> dict:
     errors: dict[str, list[str]] = {}
     if not _SLUG.fullmatch(slug or ""):
-        errors["slug"] = ["Chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ tam-hong."]
+        errors["slug"] = [N_("Chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ tam-hong.")]
     if not code:
         errors["code"] = ["Vui lòng nhập mã đơn vị."]
     if not name:
         errors["name"] = ["Vui lòng nhập tên đơn vị."]
     if not short_name:
-        errors["short_name"] = ["Vui lòng nhập tên ngắn (dùng trong dòng địa danh, ngày tháng)."]
+        errors["short_name"] = [N_("Vui lòng nhập tên ngắn (dùng trong dòng địa danh, ngày tháng).")]
     if level not in UNIT_LEVELS:
-        errors["level"] = ["Cấp không hợp lệ."]
+        errors["level"] = [N_("Cấp không hợp lệ.")]
     for key, column, value in (("slug", Unit.slug, slug), ("code", Unit.code, code)):
         other = db.session.execute(select(Unit).where(column == value)).scalar_one_or_none()
         if other is not None and other is not editing:
             errors.setdefault(key, []).append("Giá trị này đã được dùng cho đơn vị khác.")
     if parent is not None and editing is not None:
         if parent is editing or any(a is editing for a in parent.ancestors()):
-            errors["parent"] = ["Không thể đặt đơn vị làm cấp dưới của chính nó."]
+            errors["parent"] = [N_("Không thể đặt đơn vị làm cấp dưới của chính nó.")]
     if parent is not None and not parent.active:
         errors.setdefault("parent", []).append("Đơn vị cấp trên đã ngừng hoạt động.")
     return errors
@@ -184,13 +184,13 @@ def merge_units(actor, absorbed: Unit, survivor: Unit, note: str = "") -> dict:
     re-parented, and it is deactivated with `merged_into_id`. Returns the counts moved."""
     errors = {}
     if absorbed is survivor:
-        errors["survivor"] = ["Hãy chọn một đơn vị khác để sáp nhập vào."]
+        errors["survivor"] = [N_("Hãy chọn một đơn vị khác để sáp nhập vào.")]
     elif absorbed.level != survivor.level:
-        errors["survivor"] = ["Chỉ sáp nhập các đơn vị cùng cấp."]
+        errors["survivor"] = [N_("Chỉ sáp nhập các đơn vị cùng cấp.")]
     elif not survivor.active:
-        errors["survivor"] = ["Đơn vị tiếp nhận đã ngừng hoạt động."]
+        errors["survivor"] = [N_("Đơn vị tiếp nhận đã ngừng hoạt động.")]
     if not absorbed.active:
-        errors["absorbed"] = ["Đơn vị này đã ngừng hoạt động."]
+        errors["absorbed"] = [N_("Đơn vị này đã ngừng hoạt động.")]
     if errors:
         raise Invalid(N_("Không thể sáp nhập."), errors=errors)
     text = _nfc(note) or f"Sắp xếp đơn vị hành chính: {absorbed.name} sáp nhập vào {survivor.name}."

@@ -100,15 +100,15 @@ def attach(application_id):
         from ..digitised.api import reuse_from_json
         return reuse_from_json(_load(application_id, can_fill_application), api_user(), json_body())
     if request.mimetype != "multipart/form-data":
-        abort(415, "Cần gửi multipart/form-data với các trường document và file.")
+        abort(415, N_("Cần gửi multipart/form-data với các trường document và file."))
     application = _load(application_id, can_fill_application)
     upload = request.files.get("file")
     key = request.form.get("document", "")
     errors = {}
     if not key:
-        errors["document"] = ["Vui lòng cho biết giấy tờ (document)."]
+        errors["document"] = [N_("Vui lòng cho biết giấy tờ (document).")]
     if upload is None:
-        errors["file"] = ["Vui lòng chọn tệp (file)."]
+        errors["file"] = [N_("Vui lòng chọn tệp (file).")]
     if errors:
         raise Invalid(N_("Thiếu thông tin tệp đính kèm."), errors=errors)
     if fills_at_counter(api_user(), application):  # a paper document scanned at the desk: digitised

@@ -40,7 +40,7 @@ def load_body(schema, data: dict | None = None) -> dict:
 
 def json_body() -> dict:
     if not request.mimetype or request.mimetype != "application/json":
-        abort(415, "Cần gửi dữ liệu dạng application/json.")
+        abort(415, N_("Cần gửi dữ liệu dạng application/json."))
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         abort(400, "Nội dung JSON không hợp lệ.")

@@ -78,8 +78,8 @@ def enrol():
             return _no_store(make_response(render_template("auth/recovery_codes.html", codes=codes,
                                                            target=target, person=person)))
         left = totp.count_failure(pending)
-        form.code.errors.append("Mã xác thực không đúng. Kiểm tra giờ trên điện thoại rồi nhập mã mới."
-                                + (f" Còn {left} lần thử." if left > 0 else ""))
+        message = _("Mã xác thực không đúng. Kiểm tra giờ trên điện thoại rồi nhập mã mới.")
+        form.code.errors.append(message + " " + _("Còn %(n)s lần thử.", n=left) if left > 0 else message)
     uri = totp.provisioning_uri(person, secret)
     return _no_store(make_response(render_template("auth/two_factor_setup.html", form=form, person=person,
                                                    secret=secret, qr=totp.qr_svg(uri))))

@@ -91,7 +91,7 @@ def _claimable(user, code, national_id) -> Application:
         errors["code"] = [N_("Vui lòng nhập mã hồ sơ.")]
     nid = clean_national_id(national_id)
     if nid is None:
-        errors["national_id"] = ["Số định danh cá nhân gồm đúng 12 chữ số, ba chữ số đầu là mã tỉnh (001–096)."]
+        errors["national_id"] = [N_("Số định danh cá nhân gồm đúng 12 chữ số, ba chữ số đầu là mã tỉnh (001–096).")]
     if errors:
         raise Invalid(N_("Thông tin chưa hợp lệ."), errors=errors)
     application = db.session.execute(select(Application).where(

@@ -89,9 +89,9 @@ def reuse_from_json(application, user, body: dict):
     key, item_id = body.get("document"), body.get("reuse")
     errors = {}
     if not isinstance(key, str) or not key:
-        errors["document"] = ["Vui lòng cho biết giấy tờ (document)."]
+        errors["document"] = [N_("Vui lòng cho biết giấy tờ (document).")]
     if not isinstance(item_id, (str, int)) or isinstance(item_id, bool) or item_id == "":
-        errors["reuse"] = ["Vui lòng cho biết giấy tờ dùng lại (reuse: id trong kho dữ liệu)."]
+        errors["reuse"] = [N_("Vui lòng cho biết giấy tờ dùng lại (reuse: id trong kho dữ liệu).")]
     if errors:
         raise Invalid(N_("Thiếu thông tin giấy tờ dùng lại."), errors=errors)
     attachment = store.reuse(application, user, key, item_id)

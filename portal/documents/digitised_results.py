@@ -17,7 +17,7 @@ from datetime import date
 from PIL import Image
 from sqlalchemy import select
 
-from ..i18n import N_
+from ..i18n import N_, pattern
 from .. import storage
 from ..auth.permissions import can_digitise_result, can_view_application
 from ..extensions import db
@@ -34,13 +34,13 @@ OUTSIDE_STATES = ("processing", "forwarded", "awaiting_approval", "awaiting_paym
 NUMBER_MAX = 40
 IMAGE_DPI = 200.0
 
-NUMBER_MESSAGE = "Vui lòng nhập số văn bản (số, ký hiệu in trên kết quả)."
-NUMBER_LONG_MESSAGE = f"Số văn bản không được dài quá {NUMBER_MAX} ký tự."
-DATE_MESSAGE = "Vui lòng nhập ngày ban hành in trên kết quả (dạng YYYY-MM-DD)."
-DATE_FUTURE_MESSAGE = "Ngày ban hành không được sau ngày hôm nay."
+NUMBER_MESSAGE = N_("Vui lòng nhập số văn bản (số, ký hiệu in trên kết quả).")
+NUMBER_LONG_MESSAGE = pattern(N_("Số văn bản không được dài quá %(max)s ký tự.")) % {"max": NUMBER_MAX}
+DATE_MESSAGE = N_("Vui lòng nhập ngày ban hành in trên kết quả (dạng YYYY-MM-DD).")
+DATE_FUTURE_MESSAGE = N_("Ngày ban hành không được sau ngày hôm nay.")
 FILE_MESSAGE = "Vui lòng chọn bản quét kết quả (PDF, JPEG hoặc PNG)."
-STATE_MESSAGE = ("Chỉ số hóa kết quả khi hồ sơ đã có kết quả (chờ trả hoặc đã trả), hoặc khi hồ sơ đã được "
-                 "giải quyết ngoài Cổng (đánh dấu “Kết quả được giải quyết ngoài Cổng”).")
+STATE_MESSAGE = (N_("Chỉ số hóa kết quả khi hồ sơ đã có kết quả (chờ trả hoặc đã trả), hoặc khi hồ sơ đã được "
+                 "giải quyết ngoài Cổng (đánh dấu “Kết quả được giải quyết ngoài Cổng”)."))
 
 
 def clean_number(value) -> tuple[str, str | None]:

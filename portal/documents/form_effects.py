@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import Unit, User
 from ..operations import Invalid
 from ..operations.effects import effect
@@ -36,9 +37,9 @@ def requested_due_date(ctx) -> date:
         raise _date_error("Ngày hẹn mới không hợp lệ.") from None
     due = ctx.application.due_date
     if due is not None and wanted <= due:
-        raise _date_error("Ngày hẹn mới phải sau ngày hẹn trả hiện tại.")
+        raise _date_error(N_("Ngày hẹn mới phải sau ngày hẹn trả hiện tại."))
     if not ctx.calendar.is_working_day(wanted):
-        raise _date_error("Ngày hẹn mới phải là ngày làm việc.")
+        raise _date_error(N_("Ngày hẹn mới phải là ngày làm việc."))
     return wanted
 
 
@@ -64,7 +65,7 @@ def take_reschedule_request(ctx):
     if ctx.inputs.get("new_due_date") in (None, ""):
         ctx.inputs["new_due_date"] = requested.get("requested_due_date")
     if ctx.inputs.get("new_due_date") in (None, ""):
-        raise _date_error("Không tìm thấy ngày hẹn mới được đề nghị; vui lòng chọn ngày hẹn trả mới.")
+        raise _date_error(N_("Không tìm thấy ngày hẹn mới được đề nghị; vui lòng chọn ngày hẹn trả mới."))
     reason = (request.note if request is not None else "") or ctx.note
     ctx.inputs["reschedule_reason"] = reason
     ctx.inputs["requested_by"] = requested.get("requested_by", "")

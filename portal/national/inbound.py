@@ -103,14 +103,16 @@ def receive(message) -> tuple[Application, bool]:
         return known, False
     for document_key, checked in files:
         ops.add_checked_attachment(application, document_key, checked, None)
+    # Written before the submission, whose notices and status record already need the person's e-mail.
+    db.session.add(NationalSubmission(
+        application=application, digest=digest, applicant_email=envelope.email,
+        applicant_address=envelope.address, submitted_nationally_at=envelope.submitted_at))
+    db.session.flush()
     ops.prepare_submission(application)
     fire(application, "submit", None, for_applicant=True, details={
         "received_from": "dvcqg", "national_code": code,
         "on_behalf_of": {"user_id": application.applicant_id, "name": application.applicant_name,
                          "national_id": application.applicant_national_id}})
-    db.session.add(NationalSubmission(
-        application=application, digest=digest, applicant_email=envelope.email,
-        applicant_address=envelope.address, submitted_nationally_at=envelope.submitted_at))
     db.session.flush()
     log.info("national inbound %s: application %s created (%s, %d files)", code, application.code,
              envelope.service.slug, len(files))

@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Application, Event
+from ..notifications.recipients import applicant_email
 from ..operations.observers import observe_transitions
 from ..timeutil import to_vn
 from ..workflows_registry import workflow_of
@@ -172,7 +173,7 @@ def build_record(application: Application, event: Event) -> dict:
         "ChuHoSo": application.applicant_full_name,
         "LoaiDoiTuong": "1",  # a person (2 would be an organisation)
         "MaDoiTuong": application.applicant_nid,
-        "Email": (applicant.email if applicant is not None else "") or "",
+        "Email": applicant_email(application),
         "SoDienThoai": application.applicant_phone or (applicant.phone if applicant is not None else "") or "",
         "TrichYeuHoSo": f"{version.name} — {application.applicant_full_name}",
         "MaDonViTiepNhan": unit.code,

@@ -9,6 +9,7 @@ from ..models import Unit
 from ..operations.effects import effect
 from ..workflows_registry import workflow_of
 from . import send_email, send_sms
+from .recipients import applicant_email
 
 # The state reached says most (a fee to pay, a result to collect); otherwise the action does.
 TEMPLATE_BY_STATE = {
@@ -67,6 +68,7 @@ def notification_context(ctx) -> dict:
     # The unit may just have changed (forwarded, returned): read it by id, not through a stale relationship.
     current_unit = db.session.get(Unit, application.current_unit_id)
     online_level = version.online_level
+    has_account = application.applicant_id is not None
     return {
         "applicant_name": application.applicant_full_name,
         "code": application.code,
@@ -85,11 +87,13 @@ def notification_context(ctx) -> dict:
         "fee_amount": application.fee_amount,
         "online_level": online_level,
         "event_at": ctx.now,
-        "application_url": _application_url(application),
+        # The application's, payment and rating pages are behind the applicant's sign-in; without an account
+        # the public lookup (code and phone digits) is the way in, and the fee is paid at the desk.
+        "application_url": _application_url(application) if has_account else None,
         "lookup_url": public_url("lookup.lookup"),
         "payment_url": (public_url("payments.pay_online", application_id=application.id)
-                        if online_level == 4 else None),
-        "rating_url": public_url("ratings.page", application_id=application.id),
+                        if online_level == 4 and has_account else None),
+        "rating_url": public_url("ratings.page", application_id=application.id) if has_account else None,
     }
 
 
@@ -99,8 +103,9 @@ def notify_citizen(ctx):
     template = template_for(ctx.decision.action, ctx.decision.to_state)
     context = notification_context(ctx)
     subject = SUBJECTS[template].format(**context)
-    applicant = application.applicant  # None: a walk-in applicant without an account (SMS only)
-    if applicant is not None and applicant.email:
-        send_email(applicant.email, subject, template, **context)
+    applicant = application.applicant  # None: no account (a walk-in or a national portal applicant)
+    email = applicant_email(application)
+    if email:
+        send_email(email, subject, template, **context)
     if template in SMS_TEMPLATES:
         send_sms(application.applicant_phone or (applicant.phone if applicant else ""), template, **context)

@@ -7,7 +7,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from services.forms import Checked, check_data
 
-from ..i18n import N_
+from ..i18n import N_, pattern
 from .. import storage
 from ..auth.permissions import can_edit_draft, can_fill_application, owns_application
 from ..extensions import db
@@ -19,6 +19,8 @@ from .catalogue import definition_of
 from .routing import takes_applications
 from .routing import workflow_for
 from .transitions import check_version, fire, touch
+
+MISSING_DOCUMENT = pattern(N_("Vui lòng đính kèm %(document)s."))
 
 PREFILL_ATTRIBUTES = ("full_name", "email", "phone", "national_id", "date_of_birth", "address")
 
@@ -149,7 +151,7 @@ def check_complete(application: Application, values: Checked | None = None) -> d
     for document in definition.documents:
         if document.required and document.key not in attached:
             errors.setdefault(f"documents.{document.key}", []).append(
-                f"Vui lòng đính kèm {document.label}.")
+                MISSING_DOCUMENT % {"document": document.label})
     if errors:
         raise Invalid(N_("Hồ sơ chưa đầy đủ, vui lòng kiểm tra các mục được đánh dấu."), errors=errors)
     return values.values

@@ -10,9 +10,13 @@ from services.search import search_text
 
 from ..extensions import db
 from ..frozen_rows import set_loaded
+from ..i18n import N_, pattern
 from ..models import Service, ServiceVersion, Unit
 from ..workflows_registry import all_workflows
 from . import Invalid, routing
+
+# A service file naming a workflow the portal does not have ("<key>: …"; the slug in front when loading).
+NO_WORKFLOW = pattern(N_("%(key)s: không có quy trình '%(workflow)s'"))
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +27,7 @@ def publish(definition) -> tuple[ServiceVersion, bool]:
     for key in ("workflow", "local_workflow", "transfer_workflow"):
         name = getattr(definition, key)
         if name is not None and name not in all_workflows():
-            raise Invalid(f"{definition.slug}: {key}: không có quy trình '{name}'.")
+            raise Invalid(f"{definition.slug}: " + NO_WORKFLOW % {"key": key, "workflow": name})
     service = db.session.execute(select(Service).where(Service.slug == definition.slug)).scalar_one_or_none()
     if service is None:
         service = Service(slug=definition.slug)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..i18n import N_
+from ..i18n import N_, pattern
 from ..auth.permissions import can_take_walk_in, fills_at_counter
 from ..extensions import db
 from ..models import Application, Attachment, Document, Service, Unit, User
@@ -34,11 +34,11 @@ _NATIONAL_ID = re.compile(r"[0-9]{12}")  # [0-9], not \d: other scripts' digits 
 _MOBILE = re.compile(r"0[35789][0-9]{8}")
 _PHONE_SEPARATORS = re.compile(r"[ .]")
 
-NATIONAL_ID_MESSAGE = "Số định danh cá nhân gồm đúng 12 chữ số, ba chữ số đầu là mã tỉnh (001–096)."
-NAME_MESSAGE = "Vui lòng nhập họ, chữ đệm và tên của người nộp hồ sơ."
-NAME_LONG_MESSAGE = f"Họ và tên không được dài quá {NAME_MAX} ký tự."
-PHONE_MESSAGE = ("Số điện thoại di động không hợp lệ: cần 10 chữ số bắt đầu bằng 03, 05, 07, 08, 09 "
-                 "hoặc dạng +84.")
+NATIONAL_ID_MESSAGE = N_("Số định danh cá nhân gồm đúng 12 chữ số, ba chữ số đầu là mã tỉnh (001–096).")
+NAME_MESSAGE = N_("Vui lòng nhập họ, chữ đệm và tên của người nộp hồ sơ.")
+NAME_LONG_MESSAGE = pattern(N_("Họ và tên không được dài quá %(max)s ký tự.")) % {"max": NAME_MAX}
+PHONE_MESSAGE = (N_("Số điện thoại di động không hợp lệ: cần 10 chữ số bắt đầu bằng 03, 05, 07, 08, 09 "
+                 "hoặc dạng +84."))
 
 
 @dataclass(frozen=True)

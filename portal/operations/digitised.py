@@ -33,8 +33,8 @@ from .catalogue import definition_of
 
 ATTACHMENT, RESULT = "attachment", "result"
 EDITABLE_STATES = ("draft", "supplement_requested")
-NOT_IN_STORE = "Không tìm thấy giấy tờ này trong kho dữ liệu của người nộp."
-FILE_MISSING = "Tệp gốc của giấy tờ này không còn đọc được, vui lòng quét lại."
+NOT_IN_STORE = N_("Không tìm thấy giấy tờ này trong kho dữ liệu của người nộp.")
+FILE_MISSING = N_("Tệp gốc của giấy tờ này không còn đọc được, vui lòng quét lại.")
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def reuse(application: Application, user, document_key: str, item_id,
     definition = definition_of(application.service_version)
     errors = {}
     if document_key not in {d.key for d in definition.documents}:
-        errors["document"] = ["Giấy tờ này không có trong danh mục của thủ tục."]
+        errors["document"] = [N_("Giấy tờ này không có trong danh mục của thủ tục.")]
     items = store_for_application(user, application) if items is None else items
     item = find_item(items, item_id)
     if item is None:

@@ -12,7 +12,7 @@ from workflows.engine import states_waiting_for
 from ..application_search import MAX_WORD, MAX_WORDS, matching
 from ..auth.permissions import is_citizen, is_staff
 from ..extensions import db
-from ..i18n import N_, current_language
+from ..i18n import N_, current_language, pattern
 from ..models import APPLICATION_STATES, CHANNELS, Application, Event, Service, ServiceVersion
 from ..workflows_registry import all_workflows
 
@@ -22,6 +22,7 @@ DUE_FILTERS = {"overdue": N_("Quá hạn"), "soon": N_("Đến hạn trong một
 CHANNEL_LABELS = {"online": N_("Trực tuyến"), "counter": N_("Trực tiếp tại quầy"), "national": N_("Cổng DVCQG")}
 QUERY_MAX = MAX_WORDS * (MAX_WORD + 1)
 TRUE_VALUES = ("1", "on", "true")
+QUERY_TOO_LONG = pattern(N_("Nội dung tìm kiếm dài tối đa %(max)s ký tự."))
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,11 @@ class InboxFilters:
             service = ""
         q = " ".join((args.get("q") or "").split())
         if len(q) > QUERY_MAX:
-            errors["q"] = [f"Nội dung tìm kiếm dài tối đa {QUERY_MAX} ký tự."]
+            errors["q"] = [QUERY_TOO_LONG % {"max": QUERY_MAX}]
             q = ""
         overdue = (args.get("overdue") or "").strip().lower()
         if overdue and overdue not in (*TRUE_VALUES, "0", "off", "false"):
-            errors["overdue"] = ["Giá trị overdue chỉ là true hoặc false."]
+            errors["overdue"] = [N_("Giá trị overdue chỉ là true hoặc false.")]
         elif overdue in TRUE_VALUES:
             due = "overdue"
         return cls(service=service, state=state, due=due, mine=args.get("mine") in TRUE_VALUES, q=q,

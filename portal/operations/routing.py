@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..i18n import N_
+from ..i18n import N_, pattern
 from ..extensions import db
 from ..models import AuditLog, Service, ServiceRoute, ServiceVersion, Unit
 from ..timeutil import utcnow
@@ -35,6 +35,10 @@ from . import Invalid
 from .effects import effect
 
 TRANSFER_EFFECTS = frozenset({"move_to_deciding_unit", "move_to_parent"})
+LEVEL_WORDS = {"province": N_("cấp tỉnh"), "district": N_("cấp huyện"), "commune": N_("cấp xã")}
+NO_UNIT_AT_LEVEL = pattern(N_("Không xác định được đơn vị %(level)s có thẩm quyền giải quyết hồ sơ nhận tại "
+                              "%(unit)s."))
+UNIT_CLOSED = pattern(N_("%(unit)s đã ngừng hoạt động; không thể chuyển hồ sơ."))
 
 
 def _active_ancestors(unit: Unit):
@@ -89,7 +93,7 @@ def level_unit(level: str, unit: Unit) -> Unit:
         return above
     if level == "district":
         return unit  # a two-level province: the commune decides the former district procedures
-    raise Invalid(f"Không xác định được đơn vị cấp {level} có thẩm quyền giải quyết hồ sơ nhận tại {unit.name}.")
+    raise Invalid(NO_UNIT_AT_LEVEL % {"level": LEVEL_WORDS.get(level, level), "unit": unit.name})
 
 
 def deciding_unit(version: ServiceVersion, unit: Unit) -> Unit:
@@ -125,7 +129,7 @@ def move_to_deciding_unit(ctx):
     app = ctx.application
     target = deciding_unit(app.service_version, app.unit)
     if not target.active:
-        raise Invalid(f"{target.name} đã ngừng hoạt động; không thể chuyển hồ sơ.")
+        raise Invalid(UNIT_CLOSED % {"unit": target.name})
     moved = {"from_unit_id": app.current_unit_id, "to_unit_id": target.id}  # added to the event's details
     # Both sides: the id for what reads it before the flush, the relationship for a loaded current_unit.
     app.current_unit, app.current_unit_id = target, target.id
@@ -139,12 +143,12 @@ def set_route(actor, service: Service, unit: Unit, deciding: Unit, note: str = "
     version = service.current
     errors = {}
     if version is None:
-        errors["service"] = ["Thủ tục chưa có phiên bản đang áp dụng."]
+        errors["service"] = [N_("Thủ tục chưa có phiên bản đang áp dụng.")]
     elif deciding.id != unit.id and not transfers(_workflow(version, "transfer_workflow")):
-        errors["service"] = ["Quy trình của thủ tục không chuyển hồ sơ liên thông (khai báo "
-                             "transfer_workflow trong tệp thủ tục), nên không thể giao cho đơn vị khác giải quyết."]
+        errors["service"] = [N_("Quy trình của thủ tục không chuyển hồ sơ liên thông (khai báo "
+                             "transfer_workflow trong tệp thủ tục), nên không thể giao cho đơn vị khác giải quyết.")]
     if not deciding.active:
-        errors["deciding_unit"] = ["Đơn vị giải quyết đã ngừng hoạt động."]
+        errors["deciding_unit"] = [N_("Đơn vị giải quyết đã ngừng hoạt động.")]
     if errors:
         raise Invalid(N_("Không thể đặt đơn vị giải quyết."), errors=errors)
     route = db.session.execute(select(ServiceRoute).where(

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select
 
 from ..extensions import db
+from ..i18n import N_
 from ..operations import Conflict, NotFound
 from ..timeutil import utcnow
 from .models import OutboxMessage
@@ -56,11 +57,11 @@ def retry(message_id: int, actor: str = "") -> OutboxMessage:
     """Makes a failed (or backing-off) message due now, with its attempts counted from zero again."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
-        raise NotFound("Không có tin nhắn này trong hộp thư đi.")
+        raise NotFound(N_("Không có tin nhắn này trong hộp thư đi."))
     if message.state == "sent":
-        raise Conflict("Tin nhắn đã được gửi, không cần gửi lại.")
+        raise Conflict(N_("Tin nhắn đã được gửi, không cần gửi lại."))
     if message.claimed_until is not None and message.claimed_until > utcnow():
-        raise Conflict("Tin nhắn đang được gửi; hãy thử lại sau ít phút.")
+        raise Conflict(N_("Tin nhắn đang được gửi; hãy thử lại sau ít phút."))
     _make_due(message)
     log.info("outbox: %s message #%s (%s) queued again by %s", message.destination, message.id, message.key,
              actor or "an administrator")

@@ -3,7 +3,7 @@ ready; the desk reads them (`postal_request`) when it hands the result to the po
 import re
 import unicodedata
 
-from ..i18n import N_
+from ..i18n import N_, pattern
 from ..auth.permissions import owns_application
 from ..forms_common import MOBILE, normalize_mobile
 from ..operations import Invalid, NotFound
@@ -11,6 +11,8 @@ from ..operations.transitions import check_version, touch
 from ..timeutil import utcnow
 
 ADDRESS_MIN, ADDRESS_MAX = 10, 300
+ADDRESS_LENGTH = pattern(N_("Vui lòng nhập địa chỉ nhận đầy đủ (số nhà, thôn/xóm, xã/phường, huyện, tỉnh), "
+                            "từ %(min)s đến %(max)s ký tự."))
 NOT_AVAILABLE = N_("Chỉ đăng ký nhận kết quả qua bưu chính được khi hồ sơ trực tuyến mức độ 4 đã có kết quả "
                    "và chưa được trả.")
 
@@ -47,8 +49,7 @@ def request_postal_delivery(application, citizen, address: str, phone: str,
     phone = normalize_mobile(phone or "")
     errors = {}
     if not ADDRESS_MIN <= len(address) <= ADDRESS_MAX:
-        errors["address"] = [f"Vui lòng nhập địa chỉ nhận đầy đủ (số nhà, thôn/xóm, xã/phường, huyện, tỉnh), "
-                             f"từ {ADDRESS_MIN} đến {ADDRESS_MAX} ký tự."]
+        errors["address"] = [ADDRESS_LENGTH % {"min": ADDRESS_MIN, "max": ADDRESS_MAX}]
     if not MOBILE.match(phone):
         errors["phone"] = [N_("Số điện thoại di động không hợp lệ "
                               "(10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09).")]

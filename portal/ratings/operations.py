@@ -4,7 +4,7 @@ import unicodedata
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..i18n import N_
+from ..i18n import N_, pattern
 from ..auth.permissions import owns_application
 from ..extensions import db
 from ..models import Rating
@@ -17,8 +17,9 @@ from ..savepoints import savepoint
 # Translated where shown (the form's choices, the citizen's box); the API keeps the Vietnamese label.
 RATING_LABELS = {"satisfied": N_("Hài lòng"), "normal": N_("Bình thường"), "unsatisfied": N_("Không hài lòng")}
 COMMENT_MAX = 1000
-ALREADY_RATED = "Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần."
-NOT_COMPLETED = "Chỉ đánh giá được hồ sơ đã hoàn thành (đã trả kết quả)."
+COMMENT_TOO_LONG = pattern(N_("Ý kiến tối đa %(max)s ký tự."))
+ALREADY_RATED = N_("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.")
+NOT_COMPLETED = N_("Chỉ đánh giá được hồ sơ đã hoàn thành (đã trả kết quả).")
 
 
 def rating_of(application) -> Rating | None:
@@ -40,10 +41,10 @@ def rate(application, citizen, value: str, comment: str = "") -> Rating:
         raise Invalid(NOT_COMPLETED, code="not_completed")
     errors = {}
     if value not in RATING_LABELS:
-        errors["value"] = ["Vui lòng chọn một mức: Hài lòng, Bình thường hoặc Không hài lòng."]
+        errors["value"] = [N_("Vui lòng chọn một mức: Hài lòng, Bình thường hoặc Không hài lòng.")]
     comment = unicodedata.normalize("NFC", (comment or "").strip())
     if len(comment) > COMMENT_MAX:
-        errors["comment"] = [f"Ý kiến tối đa {COMMENT_MAX} ký tự."]
+        errors["comment"] = [COMMENT_TOO_LONG % {"max": COMMENT_MAX}]
     if errors:
         raise Invalid(N_("Đánh giá chưa hợp lệ."), errors=errors)
     if rating_of(application) is not None:

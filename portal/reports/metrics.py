@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import Application, Rating, ReportFlow, Service, ServiceVersion, Unit
 from ..operations import Invalid
 from ..timeutil import VN, vn_today
@@ -82,11 +83,11 @@ def parse_period(from_text: str | None, to_text: str | None, today: date | None 
         try:
             values[key] = date.fromisoformat(str(text).strip())
         except ValueError:
-            errors[key] = ["Ngày không hợp lệ (định dạng năm-tháng-ngày, ví dụ 2026-01-31)."]
+            errors[key] = [N_("Ngày không hợp lệ (định dạng năm-tháng-ngày, ví dụ 2026-01-31).")]
     if not errors and values["from"] > values["to"]:
-        errors["to"] = ["Ngày kết thúc phải sau hoặc trùng ngày bắt đầu."]
+        errors["to"] = [N_("Ngày kết thúc phải sau hoặc trùng ngày bắt đầu.")]
     if not errors and (values["to"] - values["from"]).days > MAX_PERIOD_DAYS:
-        errors["to"] = ["Kỳ báo cáo dài tối đa 3 năm."]
+        errors["to"] = [N_("Kỳ báo cáo dài tối đa 3 năm.")]
     if errors:
         raise Invalid("Kỳ báo cáo không hợp lệ.", errors=errors)
     return Period(values["from"], values["to"])

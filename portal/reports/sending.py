@@ -29,6 +29,7 @@ from ..models import Unit
 from ..i18n import N_
 from ..operations import Invalid
 from ..outbox import Refused, destination, put
+from ..outbox.models import OutboxMessage
 from ..timeutil import VN, to_vn, utcnow, vn_today
 from .indicators import indicator_values
 from .metrics import summary
@@ -82,6 +83,14 @@ def latest_submission(unit: Unit, period: ReportPeriod) -> ReportSubmission | No
         .order_by(ReportSubmission.version.desc()).limit(1)).scalar_one_or_none()
 
 
+def was_refused(submission: ReportSubmission) -> bool:
+    """Whether the reporting system refused the submission's last sending (its outbox message failed)."""
+    if submission.outbox_message_id is None:
+        return False
+    return db.session.scalar(select(OutboxMessage.state).where(
+        OutboxMessage.id == submission.outbox_message_id)) == "failed"
+
+
 def build_payload(unit: Unit, period: ReportPeriod, version: int, indicators: list[dict], digest: str) -> dict:
     span = period.period
     return {
@@ -107,17 +116,27 @@ def submit(unit: Unit, period: ReportPeriod, *, today: date | None = None) -> Ou
     indicators = indicator_values(summary(unit, period.period))
     digest = content_hash(unit.code, period.code, indicators)
     latest = latest_submission(unit, period)
-    if latest is not None and latest.payload_hash == digest:
+    refused = latest is not None and was_refused(latest)
+    if latest is not None and latest.payload_hash == digest and not refused:
         return Outcome(unit, period, latest, created=False)
-    version = latest.version + 1 if latest is not None else 1
+    key = f"report:{unit.slug}:{period.code}"
+    if refused:
+        # The reporting system never took that version and wants its number next (each version is the one
+        # before plus 1): the report sent now, with the same figures after a configuration fix or new ones,
+        # takes its place. The refused message stays in the outbox with the receiver's reason.
+        submission, version = latest, latest.version
+        message_key = f"{key}:v{version}:after-{latest.outbox_message_id}"
+    else:
+        submission, version = None, latest.version + 1 if latest is not None else 1
+        message_key = f"{key}:v{version}"
     payload = build_payload(unit, period, version, indicators, digest)
-    message = put(DESTINATION, payload, key=f"report:{unit.slug}:{period.code}:v{version}",
-                  ordering_key=f"report:{unit.slug}:{period.code}", application_id=None)
-    submission = ReportSubmission(unit_id=unit.id, period=period.code, version=version,
-                                  previous_version=payload["previous_version"], payload_hash=digest,
-                                  payload=payload)
+    message = put(DESTINATION, payload, key=message_key, ordering_key=key, application_id=None)
+    if submission is None:
+        submission = ReportSubmission(unit_id=unit.id, period=period.code, version=version)
+        db.session.add(submission)
+    submission.previous_version, submission.payload_hash = payload["previous_version"], digest
+    submission.payload, submission.created_at = payload, utcnow()
     submission.outbox_message_id = message.id if message is not None else None  # None: outbox switched off
-    db.session.add(submission)
     db.session.flush()
     log.info("report %s %s version %s queued for the reporting system (outbox message %s)",
              unit.slug, period.code, version, submission.outbox_message_id)

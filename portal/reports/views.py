@@ -4,7 +4,7 @@ import re
 from flask import Blueprint, abort, make_response, render_template, request
 from flask_login import current_user, login_required
 
-from ..i18n import current_language
+from ..i18n import N_, current_language
 from ..operations import Invalid
 from ..timeutil import vn_today
 from . import charts, export, pdf
@@ -78,10 +78,10 @@ def monthly_pdf():
     unit = report_unit(current_user, request.args.get("unit"))
     match = _MONTH.fullmatch(request.args.get("thang", ""))
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-        abort(400, "Tháng không hợp lệ (định dạng năm-tháng, ví dụ 2026-03).")
+        abort(400, N_("Tháng không hợp lệ (định dạng năm-tháng, ví dụ 2026-03)."))
     period = Period.month(int(match.group(1)), int(match.group(2)))
     if period.first > vn_today():
-        abort(400, "Tháng báo cáo chưa bắt đầu.")
+        abort(400, N_("Tháng báo cáo chưa bắt đầu."))
     if period.last > vn_today():
         period = Period(period.first, vn_today())
     report = build_report(unit, period)

@@ -236,3 +236,57 @@ def test_only_administrators_see_the_sent_reports(client, demo, email):
 def test_anonymous_is_sent_to_login(client, demo):
     response = client.get("/bao-cao/da-gui/")
     assert response.status_code == 302 and "/dang-nhap" in response.headers["Location"]
+
+
+# -- after a refusal ----------------------------------------------------------------------------------------
+
+def _held(client, demo, unit="tam-hong", period="2026-03"):
+    return client.get(URL, query_string={"unit": demo.unit(unit).code, "period": period}).get_json()["reports"]
+
+
+def test_a_refused_version_is_sent_again_under_its_own_number_once_the_sender_is_fixed(
+        app, client, db, demo, monkeypatch):
+    from portal.reports import sending
+    from portal.reports.models import ReportSubmission
+    dataset.build(db, demo)
+    period = parse_report_period("2026-03")
+    monkeypatch.setattr(sending, "indicator_values", lambda figures: indicator_values(figures)[1:])
+    sending.send_period(period, demo.unit("tam-hong"))
+    db.session.commit()
+    monkeypatch.undo()
+    [refused] = db.session.execute(select(OutboxMessage)).scalars().all()
+    assert refused.state == "failed" and _held(client, demo) == []
+
+    [outcome] = sending.send_period(period, demo.unit("tam-hong"))
+    db.session.commit()
+    assert outcome.created and outcome.submission.version == 1
+    assert [(r["version"], r["previous_version"]) for r in _held(client, demo)] == [(1, None)]
+    rows = db.session.execute(select(ReportSubmission)).scalars().all()
+    assert [(r.version, r.outbox_message_id) for r in rows] == [(1, outcome.submission.outbox_message_id)]
+    db.session.refresh(refused)
+    assert refused.state == "failed"  # the refusal stays on record, with its reason
+    states = dict(db.session.execute(select(OutboxMessage.id, OutboxMessage.state)).all())
+    assert states[outcome.submission.outbox_message_id] == "sent"
+
+    [again] = sending.send_period(period, demo.unit("tam-hong"))
+    assert not again.created  # accepted now: the same figures are not sent twice
+
+
+def test_the_same_figures_go_again_after_a_refusal_of_the_envelope(app, client, db, demo, monkeypatch):
+    """Refused for something outside the figures (here a wrong schema name; in life a wrong token): once that
+    is fixed, the unchanged figures are sent again, not taken for already sent."""
+    from portal.reports import sending
+    dataset.build(db, demo)
+    period = parse_report_period("2026-03")
+    build = sending.build_payload
+    monkeypatch.setattr(sending, "build_payload", lambda *args: {**build(*args), "schema": "other/1"})
+    sending.send_period(period, demo.unit("yen-lac"))
+    db.session.commit()
+    [refused] = db.session.execute(select(OutboxMessage)).scalars().all()
+    assert refused.state == "failed" and "422" in refused.last_error
+    monkeypatch.undo()
+
+    [outcome] = sending.send_period(period, demo.unit("yen-lac"))
+    db.session.commit()
+    assert outcome.created and outcome.submission.version == 1
+    assert [r["version"] for r in _held(client, demo, unit="yen-lac")] == [1]
