@@ -81,6 +81,8 @@ class Config:
         # Per account, whatever the address, failures only (portal/auth/throttle.py); web and API apart.
         self.ACCOUNT_LOGIN_LIMIT = os.environ.get("ACCOUNT_LOGIN_LIMIT", "5 per minute;20 per hour")
         self.REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per hour")
+        # Requests to change an account's e-mail (each mails a link to the address given), per account.
+        self.EMAIL_CHANGE_RATE_LIMIT = os.environ.get("EMAIL_CHANGE_RATE_LIMIT", "10 per hour")
         # Per application code, misses only, whatever the address (portal/public/lookup.py).
         self.LOOKUP_CODE_RATE_LIMIT = os.environ.get("LOOKUP_CODE_RATE_LIMIT", "10 per hour;30 per day")
         self.RATELIMIT_HEADERS_ENABLED = True  # 429 answers say when to come back (Retry-After)

@@ -9,6 +9,7 @@ PAGE_BLUEPRINTS = [
     ("portal.auth.views", "bp"),
     ("portal.auth.totp_views", "bp"),
     ("portal.auth.recovery", "bp"),
+    ("portal.account.views", "bp"),
     ("portal.auth.national_identity", "bp"),
     ("portal.sandbox_vneid.views", "bp"),
     ("portal.citizen.views", "bp"),

@@ -1,7 +1,8 @@
 """Flask-Login loaders: the session cookie for pages, the Authorization header for the API."""
 import secrets
 
-from ..extensions import db, login_manager
+from ..by_id import by_id
+from ..extensions import login_manager
 from ..models import User
 from .tokens import read_token
 
@@ -19,7 +20,7 @@ def new_session_token() -> str:
 def load_user(user_key: str):
     try:
         user_id, session_token = user_key.split(":", 1)
-        user = db.session.get(User, int(user_id))
+        user = by_id(User, int(user_id))
     except (ValueError, TypeError):
         return None
     if user is None or not user.active or not secrets.compare_digest(user.session_token, session_token):
@@ -35,7 +36,7 @@ def load_user_from_bearer(req):
     found = read_token(header[7:].strip())
     if found is None:
         return None
-    user = db.session.get(User, found[0])
+    user = by_id(User, found[0])
     if user is None or not user.active or not secrets.compare_digest(user.session_token, found[1]):
         return None
     return user

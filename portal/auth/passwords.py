@@ -33,6 +33,12 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+def has_password(user) -> bool:
+    """Whether any password can sign in to `user` (an account made by a national identity sign-in holds a
+    marker that is no hash until a password is set)."""
+    return (user.password_hash or "").startswith("$argon2")
+
+
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 

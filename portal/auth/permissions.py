@@ -70,6 +70,12 @@ def can_fill_application(user, application: Application) -> bool:
     return owns_application(user, application) or fills_at_counter(user, application)
 
 
+def can_change_own_email(user) -> bool:
+    """A citizen changes the address of their own account; staff and administrator addresses are the
+    administrators' to set (they are sign-in names tied to a unit and a role)."""
+    return is_citizen(user)
+
+
 def can_claim(user) -> bool:
     """Claiming a counter application by code, identification number and one-time code: a citizen."""
     return is_citizen(user)

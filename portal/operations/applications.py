@@ -9,6 +9,7 @@ from services.forms import Checked, check_data
 
 from ..i18n import N_, pattern
 from .. import storage
+from ..by_id import by_id
 from ..auth.permissions import can_edit_draft, can_fill_application, owns_application
 from ..extensions import db
 from ..models import Application, Attachment, Event, Service, Unit
@@ -234,8 +235,7 @@ _WITH_HISTORY = _WITH_APPLICATION + tuple(joinedload(relation) for relation in (
 
 
 def get_for(user, application_id: int, predicate, *, with_history: bool = False) -> Application:
-    application = db.session.get(Application, application_id,
-                                 options=_WITH_HISTORY if with_history else _WITH_APPLICATION)
+    application = by_id(Application, application_id, _WITH_HISTORY if with_history else _WITH_APPLICATION)
     if application is not None and with_history and "events" in inspect(application).unloaded:
         set_committed_value(application, "events", db.session.scalars(
             select(Event).where(Event.application_id == application.id).order_by(Event.id)).all())

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tests.a11y.axe import check_page
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -320,6 +321,28 @@ def _change_password_error(site, page):
     page.locator("#confirm").fill("Hoa-sen-no-2026")
     submit(page)
     page.locator("#error-summary").wait_for()
+
+
+@state("account", "citizen")
+def _account(site, page):
+    go(page, site, "/tai-khoan")
+
+
+@state("change-email-error", "citizen")
+def _change_email_error(site, page):
+    go(page, site, "/tai-khoan/doi-email")
+    page.locator("#email").fill("khong-phai-email")
+    submit(page)
+    page.locator("#error-summary").wait_for()
+
+
+@state("change-email-sent", "citizen")
+def _change_email_sent(site, page):
+    go(page, site, "/tai-khoan/doi-email")
+    page.locator("#email").fill("nguyen.van.an@example.vn")
+    page.locator("#password").fill(PASSWORD)
+    submit(page)
+    page.locator("#email-link-sent").wait_for()
 
 
 @state("data-store", "citizen")
