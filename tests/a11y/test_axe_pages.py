@@ -313,14 +313,19 @@ def _change_password(site, page):
     go(page, site, "/tai-khoan/doi-mat-khau")
 
 
+def _sent(site, page, path, fields, shown="#error-summary"):
+    """The form at `path` filled with `fields` (CSS selector: value) and sent; waits for `shown`."""
+    go(page, site, path)
+    for selector, value in fields.items():
+        page.locator(selector).fill(value)
+    submit(page)
+    page.locator(shown).wait_for()
+
+
 @state("change-password-error", "citizen")
 def _change_password_error(site, page):
-    go(page, site, "/tai-khoan/doi-mat-khau")
-    page.locator("#current").fill("sai-mat-khau-1")
-    page.locator("#password").fill("Hoa-sen-no-2026")
-    page.locator("#confirm").fill("Hoa-sen-no-2026")
-    submit(page)
-    page.locator("#error-summary").wait_for()
+    _sent(site, page, "/tai-khoan/doi-mat-khau", {
+        "#current": "sai-mat-khau-1", "#password": "Hoa-sen-no-2026", "#confirm": "Hoa-sen-no-2026"})
 
 
 @state("account", "citizen")
@@ -330,19 +335,13 @@ def _account(site, page):
 
 @state("change-email-error", "citizen")
 def _change_email_error(site, page):
-    go(page, site, "/tai-khoan/doi-email")
-    page.locator("#email").fill("khong-phai-email")
-    submit(page)
-    page.locator("#error-summary").wait_for()
+    _sent(site, page, "/tai-khoan/doi-email", {"#email": "khong-phai-email"})
 
 
 @state("change-email-sent", "citizen")
 def _change_email_sent(site, page):
-    go(page, site, "/tai-khoan/doi-email")
-    page.locator("#email").fill("nguyen.van.an@example.vn")
-    page.locator("#password").fill(PASSWORD)
-    submit(page)
-    page.locator("#email-link-sent").wait_for()
+    _sent(site, page, "/tai-khoan/doi-email", {"#email": "nguyen.van.an@example.vn", "#password": PASSWORD},
+          shown="#email-link-sent")
 
 
 @state("data-store", "citizen")
