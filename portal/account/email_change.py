@@ -12,15 +12,17 @@ addresses have accounts; the one who owns it learns it only by opening a link, w
 import hashlib
 import logging
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..context import PORTAL_NAME
 from ..extensions import db
 from ..i18n import N_
 from ..models import User
 from ..notifications import send_email
+from ..notifications.effects import public_url
 from ..notifications.recipients import deliverable
 from ..operations import Conflict, Invalid
 from ..savepoints import savepoint
@@ -31,7 +33,6 @@ log = logging.getLogger("portal.account")
 
 SALT = "dvc-email-change"
 DEFAULT_MAX_AGE = 24 * 3600
-PORTAL_NAME = "Cổng Dịch vụ công tỉnh Vĩnh Phúc"
 SAME_ADDRESS = N_("Đây là địa chỉ email hiện tại của tài khoản.")
 LINK_DEAD = N_("Liên kết xác nhận không còn dùng được (đã dùng, đã quá hạn hoặc không dành cho tài khoản này). "
                "Vui lòng yêu cầu đổi email lại.")
@@ -50,10 +51,6 @@ def _fingerprint(user: User) -> str:
     return hashlib.sha256(f"{user.email}\x00{user.session_token}".encode()).hexdigest()[:32]
 
 
-def _public(path: str) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + path
-
-
 def request_change(user: User, new_email: str) -> None:
     """Sends the confirmation link to `new_email` (nothing when another account holds it). Never commits."""
     if new_email == user.email:
@@ -64,7 +61,7 @@ def request_change(user: User, new_email: str) -> None:
         return
     token = _serializer().dumps({"u": user.id, "e": new_email, "f": _fingerprint(user)})
     send_email(new_email, "Xác nhận địa chỉ email cho tài khoản Cổng Dịch vụ công", "email_change",
-               full_name=user.full_name, confirm_url=_public(url_for("account.confirm_email", token=token)),
+               full_name=user.full_name, confirm_url=public_url("account.confirm_email", token=token),
                hours=max_age() // 3600, portal_name=PORTAL_NAME)
 
 

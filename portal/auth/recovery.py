@@ -28,6 +28,7 @@ from sqlalchemy import select
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..context import PORTAL_NAME
 from ..extensions import db
 from ..forms_common import strong_password
 from ..models import User
@@ -174,7 +175,7 @@ def _send_reset_link(user: User) -> None:
     path = url_for("recovery.reset_password", token=reset_token(user))
     send_email(user.email, "Đặt lại mật khẩu tài khoản Cổng Dịch vụ công", "password_reset",
                full_name=user.full_name, reset_url=current_app.config["PUBLIC_URL"].rstrip("/") + path,
-               minutes=max_age // 60, portal_name="Cổng Dịch vụ công tỉnh Vĩnh Phúc")
+               minutes=max_age // 60, portal_name=PORTAL_NAME)
 
 
 @bp.route("/dat-lai-mat-khau/<token>", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
+from ..context import PORTAL_NAME
 from ..documents.render import html_to_pdf
 from ..timeutil import vn_today
 from .export import COLUMNS
@@ -15,7 +16,7 @@ def monthly_pdf(report, signer=None) -> bytes:
         header_lines = [a.name for a in reversed(list(unit.ancestors()))][-1:] + [unit.name]
         place = unit.short_name
     else:
-        header_lines = ["Cổng Dịch vụ công tỉnh Vĩnh Phúc"]
+        header_lines = [PORTAL_NAME]
         place = "Vĩnh Phúc"
     html = render_template("reports/monthly_pdf.html", report=report, header_lines=header_lines, place=place,
                            today=vn_today(), columns=COLUMNS, signer=signer)
