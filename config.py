@@ -81,8 +81,14 @@ class Config:
         # Per account, whatever the address, failures only (portal/auth/throttle.py); web and API apart.
         self.ACCOUNT_LOGIN_LIMIT = os.environ.get("ACCOUNT_LOGIN_LIMIT", "5 per minute;20 per hour")
         self.REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per hour")
-        # Requests to change an account's e-mail (each mails a link to the address given), per account.
+        # Requests to change an account's e-mail (each mails a link to the address given), per account, and
+        # how long (seconds) the link confirming the new address lives.
         self.EMAIL_CHANGE_RATE_LIMIT = os.environ.get("EMAIL_CHANGE_RATE_LIMIT", "10 per hour")
+        self.EMAIL_CHANGE_MAX_AGE = _env_int("EMAIL_CHANGE_MAX_AGE", 24 * 3600)
+        # Password-reset links: how long one lives (seconds); requests per client address and per account.
+        self.PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
+        self.PASSWORD_RESET_ADDRESS_LIMIT = os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "10 per hour")
+        self.PASSWORD_RESET_ACCOUNT_LIMIT = os.environ.get("PASSWORD_RESET_ACCOUNT_LIMIT", "3 per hour;10 per day")
         # Per application code, misses only, whatever the address (portal/public/lookup.py).
         self.LOOKUP_CODE_RATE_LIMIT = os.environ.get("LOOKUP_CODE_RATE_LIMIT", "10 per hour;30 per day")
         self.RATELIMIT_HEADERS_ENABLED = True  # 429 answers say when to come back (Retry-After)
