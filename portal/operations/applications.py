@@ -7,7 +7,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from services.forms import Checked, check_data
 
-from ..i18n import N_, pattern
+from ..i18n import N_, localized, pattern
 from .. import storage
 from ..by_id import by_id
 from ..auth.permissions import can_edit_draft, can_fill_application, owns_application
@@ -152,7 +152,8 @@ def check_complete(application: Application, values: Checked | None = None) -> d
     for document in definition.documents:
         if document.required and document.key not in attached:
             errors.setdefault(f"documents.{document.key}", []).append(
-                MISSING_DOCUMENT % {"document": document.label})
+                # the document's name in the request's language: the rest is translated where it is shown
+                MISSING_DOCUMENT % {"document": localized(document, "label")})
     if errors:
         raise Invalid(N_("Hồ sơ chưa đầy đủ, vui lòng kiểm tra các mục được đánh dấu."), errors=errors)
     return values.values

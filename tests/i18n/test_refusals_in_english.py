@@ -164,3 +164,19 @@ def test_a_search_too_long_is_refused_in_the_language_asked_for(client, demo, ac
     response = client.get("/api/v1/applications", headers=headers, query_string={"q": "a" * 489})
     assert response.status_code == 422
     assert response.get_json()["errors"]["q"] == [message]
+
+
+@pytest.mark.parametrize("accept, message", [
+    ("en", "Please attach: Birth notice."),
+    (None, "Vui lòng đính kèm Giấy chứng sinh."),
+])
+def test_a_missing_document_is_named_in_the_language_asked_for(client, demo, accept, message):
+    from tests.factories import api_token, valid_data
+    headers = api_token(client, "citizen@demo.vn")
+    draft = client.post("/api/v1/applications", headers=headers, json={
+        "service": "dang-ky-khai-sinh", "unit": "tam-hong", "data": valid_data("dang-ky-khai-sinh")}).get_json()
+    if accept:
+        headers["Accept-Language"] = accept
+    response = client.post(f"/api/v1/applications/{draft['id']}/submit", headers=headers)
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["documents.birth_notice"] == [message]
