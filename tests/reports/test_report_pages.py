@@ -106,6 +106,11 @@ def test_monthly_pdf(client, db, demo, data):
     assert "Tháng 3 năm 2026" in flat and "Tổng số hồ sơ tiếp nhận: 10" in flat
     assert client.get("/bao-cao/thang.pdf", query_string={"thang": "2026-13"}).status_code == 400
 
+    quiet = client.get("/bao-cao/thang.pdf", query_string={"unit": "yen-lac", "thang": "2026-01"})
+    quiet_text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=quiet.get_data(), capture_output=True,
+                                check=True).stdout.decode()
+    assert "None" not in quiet_text  # a month with nothing decided has no average: "—", as in the summary
+
 
 def _leader_token(client, db, demo, email):
     """Bearer token for a leader (the token endpoint may also ask for `totp`)."""
