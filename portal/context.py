@@ -16,10 +16,3 @@ def install_context(app):
             "current_path": request.full_path.rstrip("?") if request else "/",
             "user": current_user,
         }
-
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response

@@ -14,6 +14,9 @@ SERVER_NAME = "dvc-portal"
 PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
                       "accelerometer=(), gyroscope=(), magnetometer=(), interest-cohort=()")
 HSTS = "max-age=31536000; includeSubDomains"
+_EVERY_RESPONSE = (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+                   ("Referrer-Policy", "same-origin"), ("Permissions-Policy", PERMISSIONS_POLICY),
+                   ("Cross-Origin-Opener-Policy", "same-origin"))
 
 
 def csp_nonce() -> str:
@@ -58,14 +61,16 @@ def install_security_headers(app) -> None:
     @app.after_request
     def add_security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if app.config.get("SESSION_COOKIE_SECURE") or request.is_secure:
-            headers.setdefault("Strict-Transport-Security", HSTS)
+        # One pass over what the response already has (attachments bring their own CSP): a setdefault each
+        # walked the list again.
+        present = {key.lower() for key in headers.keys()}
+        missing = [(name, value) for name, value in _EVERY_RESPONSE if name.lower() not in present]
+        if "content-security-policy" not in present:
+            missing.append(("Content-Security-Policy", content_security_policy(csp_nonce())))
+        secure = app.config.get("SESSION_COOKIE_SECURE") or request.is_secure
+        if secure and "strict-transport-security" not in present:
+            missing.append(("Strict-Transport-Security", HSTS))
+        headers.extend(missing)
         # The header first: for an API call, asking Flask-Login would load the token's user a second time.
         if request.headers.get("Authorization") or _signed_in():
             # Whatever a signed-in person sees is theirs: no shared cache or back-button copy keeps it.

@@ -67,6 +67,18 @@ def workflow_of(application: Application) -> Workflow:
     return workflow_for_version(application.workflow_version)
 
 
+def workflow_pinned(name: str, version_id: int | None, source_hash: str | None) -> Workflow:
+    """`workflow_of` for an application read as a row: its workflow's name and its pinned version's id and
+    hash. The version's source is read only when this process has not parsed that version yet."""
+    if version_id is None:
+        return get_workflow(name)
+    known = current_app.extensions.get(_PINNED, {}).get((name, source_hash))
+    if known is not None:
+        return known
+    from .frozen_rows import put_in_session
+    return workflow_for_version(put_in_session(WorkflowVersion, version_id))
+
+
 def _find_version(name: str, source_hash: str) -> WorkflowVersion | None:
     from .frozen_rows import keep, kept_id, put_in_session
     known = kept_id(("workflow", name, source_hash))

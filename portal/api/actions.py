@@ -10,7 +10,7 @@ from ..operations.processing import assign_handler, perform
 from ..operations.transitions import available_actions
 from .common import api_user, load_body, token_required
 from .schemas import ActionIn, ActionOut, ApplicationOut
-from .serializers import application_detail
+from .application_out import application_answer
 
 blp = Blueprint("api_actions", __name__, url_prefix="/api/v1/applications", description="Thao tác xử lý")
 csrf.exempt(blp)
@@ -49,4 +49,4 @@ def fire_action(application_id, action):
         perform(application, action, api_user(), version=body["version"], note=body.get("note") or "",
                 new_due_date=body.get("new_due_date"), data=body.get("data"),
                 legal_basis=body.get("legal_basis"))
-    return application_detail(application)
+    return application_answer(application)

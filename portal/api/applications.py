@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from ..i18n import N_
 from ..auth.permissions import can_fill_application, can_view_application, fills_at_counter, is_citizen
 from ..extensions import csrf
-from ..operations import Invalid
+from ..operations import Invalid, NotFound
 from ..operations import applications as ops
 from ..operations.catalogue import get_service
 from . import counter, desk_search
@@ -13,7 +13,8 @@ from .desk_search import LIST_HEADERS, ApplicationListQuery
 from .common import api_user, json_body, load_body, token_required
 from .schemas import (ApplicationCreate, ApplicationOut, ApplicationSummary, ApplicationUpdate, AttachmentOut,
                       CounterApplicationCreate, VersionIn)
-from .serializers import application_detail, application_summary
+from .application_out import application_answer, stored_answer, stored_application
+from .serializers import application_summary
 
 blp = Blueprint("api_applications", __name__, url_prefix="/api/v1/applications", description="Hồ sơ")
 csrf.exempt(blp)
@@ -39,7 +40,7 @@ def create():
     if "applicant" in raw:
         # Walk-in intake: receivers only (a citizen or any other role gets 403), at their own unit. Without
         # an applicant, staff get 403 below: they never make an online application.
-        return application_detail(counter.create(user, raw))
+        return application_answer(counter.create(user, raw), 201)
     if not is_citizen(user):
         abort(403)
     body = _validated(ApplicationCreate(), raw)
@@ -49,8 +50,7 @@ def create():
     if not isinstance(body["data"], dict):
         raise Invalid(N_("Dữ liệu không hợp lệ."), errors={"data": [N_("Phải là một đối tượng JSON.")]})
     unit = ops.resolve_unit(service, body["unit"])
-    application = ops.create_draft(user, service, unit, body["data"])
-    return application_detail(application)
+    return application_answer(ops.create_draft(user, service, unit, body["data"]), 201)
 
 
 @blp.route("", methods=["GET"])
@@ -71,7 +71,10 @@ def list_applications(query):
 @token_required
 def get(application_id):
     """Toàn bộ hồ sơ: dữ liệu, tệp, nhật ký, văn bản, phiên bản"""
-    return application_detail(ops.get_for(api_user(), application_id, can_view_application, with_history=True))
+    stored = stored_application(application_id)
+    if stored is None or not can_view_application(api_user(), stored):
+        raise NotFound(N_("Không tìm thấy hồ sơ."))
+    return stored_answer(stored)
 
 
 @blp.route("/<int:application_id>", methods=["PATCH"])
@@ -84,7 +87,7 @@ def update(application_id):
     application = _load(application_id, can_fill_application)
     body = _validated(ApplicationUpdate(), json_body())
     ops.update_draft(application, api_user(), body["data"])
-    return application_detail(application)
+    return application_answer(application)
 
 
 @blp.route("/<int:application_id>/attachments", methods=["POST"])
@@ -136,7 +139,7 @@ def submit(application_id):
         counter.submit(application, api_user(), version)
     else:
         ops.submit(application, api_user(), expected_version=version)
-    return application_detail(application)
+    return application_answer(application)
 
 
 @blp.route("/<int:application_id>/attachments/<int:attachment_id>", methods=["GET"])

@@ -5,7 +5,7 @@ from ..extensions import csrf
 from ..citizen import claiming as claims
 from .common import api_user, load_body, token_required
 from .schemas import ApplicationOut, ClaimConfirmIn, ClaimRequestIn, ClaimRequestOut
-from .serializers import application_detail
+from .application_out import application_answer
 
 blp = Blueprint("api_claims", __name__, url_prefix="/api/v1/claims",
                 description="Nhận hồ sơ nộp tại quầy vào tài khoản")
@@ -30,4 +30,4 @@ def request_code():
 def confirm():
     """Xác nhận mã: hồ sơ thuộc tài khoản của người gọi"""
     body = load_body(ClaimConfirmIn())
-    return application_detail(claims.confirm(api_user(), body["code"], body["national_id"], body["otp"]))
+    return application_answer(claims.confirm(api_user(), body["code"], body["national_id"], body["otp"]))

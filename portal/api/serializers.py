@@ -1,6 +1,5 @@
 """Plain dicts for the JSON API (shaped by api/schemas.py)."""
 from ..operations.catalogue import definition_of
-from ..operations.digitised import reused_source
 from ..ratings.delivery import postal_request
 from ..workflows_registry import workflow_of
 
@@ -48,32 +47,6 @@ def application_summary(application) -> dict:
             "state_label": state_label(application), "version": application.version,
             "due_date": application.due_date, "submitted_at": application.submitted_at,
             "channel": application.channel}
-
-
-def application_detail(application) -> dict:
-    out = application_summary(application)
-    out.update(
-        service_version=application.service_version.version, data=application.data or {},
-        fee_amount=application.fee_amount, received_at=application.received_at,
-        paid_at=application.paid_at,
-        handler=application.handler.full_name if application.handler else None,
-        attachments=[{"id": a.id, "document": a.document_key, "filename": a.filename,
-                      "content_type": a.content_type, "size": a.size, "sha256": a.sha256,
-                      "digitised_at": a.digitised_at, "checked_against_original": a.checked_against_original,
-                      "reused_from": reused_source(a)}
-                     for a in application.attachments if not a.superseded],
-        applicant={"full_name": application.applicant_full_name, "national_id": application.applicant_nid,
-                   "phone": application.applicant_phone, "has_account": application.applicant_id is not None},
-        events=[{"action": e.action, "role": e.role, "unit": e.unit.slug if e.unit else None,
-                 "actor": e.actor.full_name if e.actor else None, "from_state": e.from_state,
-                 "to_state": e.to_state, "note": e.note, "created_at": e.created_at}
-                for e in application.events],
-        documents=[{"id": d.id, "kind": d.kind, "code": d.code, "number": d.number, "title": d.title,
-                    "issued_at": d.issued_at, "revoked": d.revoked_at is not None,
-                    "superseded": d.superseded_by_id is not None, "source": d.source,
-                    "document_date": d.document_date} for d in application.documents],
-        delivery=delivery_out(application))
-    return out
 
 
 def delivery_out(application) -> dict | None:

@@ -1,9 +1,8 @@
 """A citizen's application before processing: drafts, attachments, submission and the code it gets."""
 import unicodedata
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from services.forms import Checked, check_data
 
@@ -12,7 +11,7 @@ from .. import storage
 from ..by_id import by_id
 from ..auth.permissions import can_edit_draft, can_fill_application, owns_application
 from ..extensions import db
-from ..models import Application, Attachment, Event, Service, Unit
+from ..models import Application, Attachment, Service, Unit
 from ..timeutil import utcnow
 from ..workflows_registry import pin_workflow
 from . import Forbidden, Invalid, NotFound
@@ -227,19 +226,8 @@ _WITH_APPLICATION = tuple(joinedload(relation) for relation in (
     Application.current_unit))
 
 
-# The full view (GET /api/v1/applications/<id>) also reads its files, events and documents. Files and documents
-# (a few each) are joined into the same query; the events, which grow with every step, come in a query of their
-# own: joined with the files, one row per file and event, an application with 6 files and 11 events read in
-# 3.8 ms instead of 1.1 ms (one with a file and an event: 0.5 ms instead of 0.9).
-_WITH_HISTORY = _WITH_APPLICATION + tuple(joinedload(relation) for relation in (
-    Application.attachments, Application.documents))
-
-
-def get_for(user, application_id: int, predicate, *, with_history: bool = False) -> Application:
-    application = by_id(Application, application_id, _WITH_HISTORY if with_history else _WITH_APPLICATION)
-    if application is not None and with_history and "events" in inspect(application).unloaded:
-        set_committed_value(application, "events", db.session.scalars(
-            select(Event).where(Event.application_id == application.id).order_by(Event.id)).all())
+def get_for(user, application_id: int, predicate) -> Application:
+    application = by_id(Application, application_id, _WITH_APPLICATION)
     if application is None or not predicate(user, application):
         raise NotFound(N_("Không tìm thấy hồ sơ."))
     return application
