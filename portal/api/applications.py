@@ -10,7 +10,7 @@ from ..operations import applications as ops
 from ..operations.catalogue import get_service
 from . import counter, desk_search
 from .desk_search import LIST_HEADERS, ApplicationListQuery
-from .common import api_user, json_body, load_body, token_required
+from .common import api_principal, api_user, json_body, load_body, principal_required, token_required
 from .schemas import (ApplicationCreate, ApplicationOut, ApplicationSummary, ApplicationUpdate, AttachmentOut,
                       CounterApplicationCreate, VersionIn)
 from .application_out import application_answer, stored_answer, stored_application
@@ -68,11 +68,11 @@ def list_applications(query):
 @blp.route("/<int:application_id>", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.response(200, ApplicationOut)
-@token_required
+@principal_required
 def get(application_id):
     """Toàn bộ hồ sơ: dữ liệu, tệp, nhật ký, văn bản, phiên bản"""
     stored = stored_application(application_id)
-    if stored is None or not can_view_application(api_user(), stored):
+    if stored is None or not can_view_application(api_principal(), stored):
         raise NotFound(N_("Không tìm thấy hồ sơ."))
     return stored_answer(stored)
 

@@ -87,3 +87,24 @@ def test_a_version_this_process_has_not_parsed_is_read_for_its_label(app, client
     app.extensions.pop(workflows_registry._CURRENT, None)
     assert client.get(url, headers=api.headers("citizen@demo.vn")).get_json()["state_label"] == before
     assert fresh(_db, application).workflow_version_id is not None
+
+
+def test_an_ended_session_or_a_closed_account_reads_nothing(client, db, demo):
+    """The read checks the token against the account's row (not its ORM object): a session ended since (a
+    password change, "sign out everywhere") or a closed account gets 401, as on every other call."""
+    from portal.auth.loaders import new_session_token
+    from portal.models import User
+    api, application, _ = _through_the_desk(client, db, demo)
+    url = f"/api/v1/applications/{application.id}"
+    headers = api.headers("citizen@demo.vn")
+    db.session.execute(update(User).where(User.id == demo.citizen.id).values(session_token=new_session_token()))
+    db.session.commit()
+    ended = client.get(url, headers=headers)
+    assert ended.status_code == 401 and ended.headers["WWW-Authenticate"].startswith("Bearer")
+
+    receiver = api.headers(staff("receiver", TH))
+    assert client.get(url, headers=receiver).status_code == 200
+    db.session.execute(update(User).where(User.email == staff("receiver", TH)).values(active=False))
+    db.session.commit()
+    assert client.get(url, headers=receiver).status_code == 401
+    assert client.get(url, headers={"Authorization": "Bearer not-a-token"}).status_code == 401
