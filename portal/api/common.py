@@ -25,23 +25,20 @@ def api_principal():
     return g.api_principal
 
 
-def principal_required(view):
-    """`token_required` for a view that needs only `api_principal()`."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if api_principal() is None:
-            abort(401)
-        return view(*args, **kwargs)
-    return wrapped
+def _signed_by(caller):
+    """A view decorator: 401 unless `caller()` names who the bearer token speaks for."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if caller() is None:
+                abort(401)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
 
 
-def token_required(view):
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if api_user() is None:
-            abort(401)
-        return view(*args, **kwargs)
-    return wrapped
+token_required = _signed_by(api_user)  # the view uses the account (api_user())
+principal_required = _signed_by(api_principal)  # the view checks access on rows only (api_principal())
 
 
 def load_body(schema, data: dict | None = None) -> dict:

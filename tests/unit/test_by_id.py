@@ -1,11 +1,13 @@
 """`by_id` answers what `Session.get` answers: the row, None for an unknown id, the object already in the
 session (no SQL), and an application with its joined files read as one object holding all of them."""
 from sqlalchemy import event
+from sqlalchemy.orm import joinedload
 
 from portal.by_id import by_id
 from portal.models import Application, Attachment, User
-from portal.operations.applications import _WITH_HISTORY
 from tests.factories import make_application, pdf_bytes
+
+WITH_FILES = (joinedload(Application.attachments),)  # a joined collection: one row per file
 
 
 def _count_statements(db, run) -> int:
@@ -31,7 +33,7 @@ def test_it_answers_as_session_get(app, db, demo):
     ids = (application.id, demo.citizen.id)
     db.session.expunge_all()
 
-    found = by_id(Application, ids[0], _WITH_HISTORY)
+    found = by_id(Application, ids[0], WITH_FILES)
     expected = sorted(a.id for a in db.session.scalars(
         db.select(Attachment).where(Attachment.application_id == ids[0])))
     assert isinstance(found, Application) and found.id == ids[0]
@@ -40,5 +42,5 @@ def test_it_answers_as_session_get(app, db, demo):
     assert by_id(User, ids[1]) is db.session.get(User, ids[1])
 
     def again():
-        assert by_id(Application, ids[0], _WITH_HISTORY) is found
+        assert by_id(Application, ids[0], WITH_FILES) is found
     assert _count_statements(db, again) == 0  # in the session already: no SQL
