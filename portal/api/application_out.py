@@ -1,11 +1,11 @@
 """The whole of one application as the API answers it (`ApplicationOut`): for GET /api/v1/applications/<id>
 and for every call that changes one application.
 
-It is read with four Core queries (the application with the names it shows, its files, its events, its
-documents) and written straight to JSON, without ORM objects or a marshmallow pass. Building the ORM
-objects took most of a read: the application, its service, both versions, two units, each file, event and
-document became an object with its state and history. Measured (bench/submit.py, SQLite, 4 gunicorn
-workers): see docs/architecture.md, "Đọc hồ sơ qua API".
+It is read with Core queries (the application with the names it shows, its files, its events, and its
+documents when it has any) and written straight to JSON, without ORM objects or a marshmallow pass. Building
+the ORM objects took most of a read: the application, its service, both versions, two units, each file, event
+and document became an object with its state and history. Measured: docs/architecture.md, "Reading one
+application through the API".
 
 `StoredApplication` is what the predicates of auth/permissions.py read (`applicant_id`, `state`, `channel`,
 `unit_id`, `current_unit_id`, `events` with their `unit_id` and `role`): the GET checks access on it, as
@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 
 from ..extensions import db
 from ..models import Application, Attachment, Document, Event, Service, ServiceVersion, Unit, User, WorkflowVersion
@@ -52,7 +52,9 @@ def _statements():
                current_unit.c.slug.label("current_unit_slug"), handler.c.full_name.label("handler_name"),
                applicant.c.full_name.label("account_full_name"),
                applicant.c.national_id.label("account_national_id"),
-               workflows.c.name.label("pinned_workflow"), workflows.c.source_hash.label("pinned_hash"))
+               workflows.c.name.label("pinned_workflow"), workflows.c.source_hash.label("pinned_hash"),
+               # Most applications have no issued document yet: their read skips that query.
+               exists().where(documents.c.application_id == applications.c.id).label("has_documents"))
         .select_from(applications
                      .join(services, services.c.id == applications.c.service_id)
                      .join(versions, versions.c.id == applications.c.service_version_id)
@@ -84,7 +86,7 @@ def stored_application(application_id: int) -> StoredApplication | None:
     if row is None:
         return None
     return StoredApplication(row, connection.execute(files, ident).all(), connection.execute(history, ident).all(),
-                             connection.execute(issued, ident).all())
+                             connection.execute(issued, ident).all() if row.has_documents else [])
 
 
 def _iso(value):
