@@ -22,7 +22,7 @@ from ..extensions import db
 from ..models import Application, Attachment, Document, Event, Service, ServiceVersion, Unit, User, WorkflowVersion
 from ..operations.digitised import reused_source
 from ..workflows_registry import workflow_pinned
-from .serializers import delivery_out
+from .serializers import delivery_out, label_of
 
 
 class StoredApplication:
@@ -35,6 +35,15 @@ class StoredApplication:
 
     def __getattr__(self, name):
         return getattr(self._row, name)
+
+    # Application.applicant_full_name / applicant_nid, for the row: the desk's entry, else the account's.
+    @property
+    def applicant_full_name(self) -> str:
+        return self._row.applicant_name or self._row.account_full_name or ""
+
+    @property
+    def applicant_nid(self) -> str:
+        return self._row.applicant_national_id or self._row.account_national_id or ""
 
 
 @functools.cache
@@ -94,12 +103,8 @@ def _iso(value):
 
 
 def _state_label(stored: StoredApplication) -> str:
-    workflow = workflow_pinned(stored.pinned_workflow or stored.workflow, stored.workflow_version_id,
-                               stored.pinned_hash)
-    try:
-        return workflow.state(stored.state).label
-    except KeyError:
-        return stored.state
+    return label_of(workflow_pinned(stored.pinned_workflow or stored.workflow, stored.workflow_version_id,
+                                    stored.pinned_hash), stored.state)
 
 
 def application_document(stored: StoredApplication) -> dict:
@@ -117,8 +122,7 @@ def application_document(stored: StoredApplication) -> dict:
                          "digitised_at": _iso(a.digitised_at),
                          "checked_against_original": a.checked_against_original, "reused_from": reused_source(a)}
                         for a in stored.attachments if not a.superseded],
-        "applicant": {"full_name": stored.applicant_name or stored.account_full_name or "",
-                      "national_id": stored.applicant_national_id or stored.account_national_id or "",
+        "applicant": {"full_name": stored.applicant_full_name, "national_id": stored.applicant_nid,
                       "phone": stored.applicant_phone, "has_account": stored.applicant_id is not None},
         "events": [{"action": e.action, "role": e.role, "unit": e.unit_slug, "actor": e.actor_name,
                     "from_state": e.from_state, "to_state": e.to_state, "note": e.note,
@@ -156,8 +160,6 @@ class _Changed:
     unit_slug = property(lambda self: self._application.unit.slug)
     current_unit_slug = property(lambda self: self._application.current_unit.slug)
     handler_name = property(lambda self: _name(self._application.handler))
-    account_full_name = property(lambda self: _name(self._application.applicant))
-    account_national_id = property(lambda self: getattr(self._application.applicant, "national_id", None))
     pinned_workflow = property(lambda self: getattr(self._application.workflow_version, "name", None))
     pinned_hash = property(lambda self: getattr(self._application.workflow_version, "source_hash", None))
 

@@ -34,10 +34,15 @@ def unit_out(unit) -> dict:
 
 
 def state_label(application) -> str:
+    return label_of(workflow_of(application), application.state)
+
+
+def label_of(workflow, state: str) -> str:
+    """The workflow's label for `state`; the state's own name when the workflow has no such state."""
     try:
-        return workflow_of(application).state(application.state).label
+        return workflow.state(state).label
     except KeyError:
-        return application.state
+        return state
 
 
 def application_summary(application) -> dict:

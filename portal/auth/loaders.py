@@ -41,7 +41,7 @@ def load_user_from_bearer(req):
 class Principal:
     """Who a bearer token speaks for, with what the predicates of auth/permissions.py read of a user: for the
     API calls that only check access on rows (portal/api/application_out.py), without building the account's
-    ORM object, which took as long as the four queries of the read it guarded."""
+    ORM object, which took as long as all the queries of the read it guarded."""
 
     __slots__ = ("id", "kind", "role", "unit_id")
     is_authenticated = True
